@@ -1,0 +1,60 @@
+namespace Vault.Storage;
+
+/// <summary>
+/// Everything the vault persists. Every method is scoped by tenant: a row of another tenant
+/// is invisible (null, empty, false), never an error. Implemented for SQLite and PostgreSQL;
+/// the contract tests in Vault.Tests run against both.
+/// </summary>
+public interface IVaultStore : IAsyncDisposable
+{
+    /// <summary>Applies pending migrations; safe to call on every start.</summary>
+    Task MigrateAsync(CancellationToken ct = default);
+
+    /// <summary>True when the database answers a trivial query (readiness).</summary>
+    Task<bool> PingAsync(CancellationToken ct = default);
+
+    Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Connection>> GetSellerConnectionsAsync(string tenant, string sellerId, CancellationToken ct = default);
+
+    /// <summary>Sellers ordered by id; <paramref name="cursor"/> is the opaque NextCursor of the previous page.</summary>
+    Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default);
+
+    /// <summary>Inserts or replaces a connection and appends the audit event, in one transaction.</summary>
+    Task<UpsertOutcome> UpsertConnectionAsync(Connection connection, AuditEvent audit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Replaces blobs of one seller in one transaction, all or nothing. Fails (returns false, writes
+    /// nothing) when any row is missing or its blob is no longer <see cref="BlobReplacement.ExpectedBlob"/>,
+    /// so a concurrent writer cannot be overwritten. The old blobs are overwritten in place.
+    /// The audit event, when given, is appended in the same transaction.
+    /// </summary>
+    Task<bool> ReplaceBlobsAsync(string tenant, string sellerId, IReadOnlyList<BlobReplacement> replacements, AuditEvent? audit, CancellationToken ct = default);
+
+    /// <summary>Sets the status; appends the audit event in the same transaction. False when no such connection.</summary>
+    Task<bool> SetStatusAsync(string tenant, string sellerId, string api, ConnectionStatus status, AuditEvent? audit, CancellationToken ct = default);
+
+    /// <summary>Records a use; cheap, and never fails the caller's request over a missing row.</summary>
+    Task TouchLastUsedAsync(string tenant, string sellerId, string api, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// Overwrites each blob with random bytes of the same length, then deletes the rows, in one
+    /// transaction with the audit event. <paramref name="api"/> null deletes every connection of the
+    /// seller. Returns the connections deleted (blobs already wiped), empty when none existed.
+    /// </summary>
+    Task<IReadOnlyList<Connection>> DeleteConnectionsAsync(string tenant, string sellerId, string? api, AuditEvent audit, CancellationToken ct = default);
+
+    Task AppendAuditAsync(AuditEvent audit, CancellationToken ct = default);
+
+    /// <summary>The tenant's events, newest first.</summary>
+    Task<Page<AuditEvent>> QueryAuditAsync(string tenant, string? sellerId, DateTimeOffset? since, int limit, string? cursor, CancellationToken ct = default);
+
+    /// <summary>Registers a single-use id (an OAuth ticket or state) that expires at <paramref name="expiresAt"/>.</summary>
+    Task CreateOneTimeAsync(string kind, string id, DateTimeOffset expiresAt, CancellationToken ct = default);
+
+    /// <summary>
+    /// Consumes a single-use id: true exactly once, for an id that was created, is not expired at
+    /// <paramref name="now"/> and was not consumed before (also across restarts and processes).
+    /// </summary>
+    Task<bool> ConsumeOneTimeAsync(string kind, string id, DateTimeOffset now, CancellationToken ct = default);
+}

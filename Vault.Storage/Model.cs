@@ -1,0 +1,57 @@
+namespace Vault.Storage;
+
+/// <summary>The APIs a connection can be for; the string forms are the ones in API.md.</summary>
+public static class ApiNames
+{
+    public const string SpApi = "sp-api";
+    public const string Ads = "ads";
+}
+
+public enum ConnectionStatus
+{
+    Active,
+    ReauthorizationRequired,
+}
+
+/// <summary>One stored, encrypted refresh token. <see cref="Blob"/> is ciphertext only.</summary>
+public sealed record Connection(
+    string Tenant,
+    string SellerId,
+    string Api,
+    string Region,
+    string? SellingPartnerId,
+    ConnectionStatus Status,
+    string Format,
+    byte[] Blob,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? LastUsedAt);
+
+/// <summary>An audit row. Never holds a secret, token, code or JWT: only who did what to which connection.</summary>
+public sealed record AuditEvent(
+    string Tenant,
+    string Action,
+    string Actor,
+    string? SellerId = null,
+    string? Api = null,
+    string? Region = null,
+    string? RequestId = null,
+    string? Ip = null,
+    string? Detail = null)
+{
+    public long Id { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+public sealed record SellerSummary(string SellerId, IReadOnlyList<Connection> Connections);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+public enum UpsertOutcome
+{
+    Created,
+    Replaced,
+}
+
+/// <summary>One row of a secret rotation: the blob it must still have, and the one it gets.</summary>
+public sealed record BlobReplacement(string Api, byte[] ExpectedBlob, byte[] NewBlob, string Format);
