@@ -1,2 +1,0 @@
-namespace Vault.Tests;
-public class SmokeTests { [Fact] public void StorageModelNamesMatchTheContract() => Assert.Equal("sp-api", Vault.Storage.ApiNames.SpApi); }
