@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of the vault. Installs what the tests need when it is missing (apt packages),
+# builds warning-free, runs the xunit suite and ends with one plain line: "tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v argon2 >/dev/null || missing+=(argon2)   # reference Argon2 for the KDF vectors
+command -v node >/dev/null || missing+=(nodejs)      # reference Data Border implementation
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "tests: 0 passed, 1 failed (could not install ${missing[*]})"; exit 1; }
+fi
+
+if ! dotnet build Vault.slnx -nologo -v quiet -clp:NoSummary; then
+  echo "tests: 0 passed, 1 failed (build failed)"
+  exit 1
+fi
+
+results=TestResults
+rm -rf "$results"
+dotnet test Vault.slnx --no-build -nologo --logger "trx;LogFileName=vault.trx" --results-directory "$results" "$@"
+status=$?
+
+counters=$(grep -ho '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -1)
+passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+if [ -z "$passed" ]; then
+  echo "tests: 0 passed, 1 failed (no test results)"
+  exit 1
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
