@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Vault.AmazonSimulator;
+
+SimulatorApp.Build(args).Run();

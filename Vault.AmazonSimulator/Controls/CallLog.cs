@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+
+namespace Vault.AmazonSimulator.Controls;
+
+/// <summary>
+/// One call as the simulator saw it. Secret headers appear by name only; the three a vault must
+/// never forward (Authorization from its caller, Cookie, x-amazon-token-secret) are flagged.
+/// </summary>
+public sealed record CallRecord(
+    DateTimeOffset At,
+    string RequestId,
+    string Host,
+    string Method,
+    string PathAndQuery,
+    int Status,
+    string? Outcome,
+    string? GrantType,
+    IReadOnlyList<string> HeaderNames,
+    IReadOnlyDictionary<string, string> Headers,
+    bool HadAuthorization,
+    string AuthorizationKind,
+    bool HadCookie,
+    bool HadTokenSecret);
+
+public sealed class CallLog
+{
+    public const string GrantTypeItem = "sim.grantType";
+    public const string OutcomeItem = "sim.outcome";
+
+    /// <summary>Headers whose values are credentials: logged by name only.</summary>
+    public static readonly IReadOnlySet<string> SecretHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+        "x-amz-access-token", "x-amazon-token-secret", "x-amazon-token-secret-new",
+    };
+
+    private readonly ConcurrentQueue<CallRecord> calls = new();
+    private readonly ConcurrentDictionary<string, int> tokenCalls = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<CallRecord> Snapshot() => [.. calls];
+
+    /// <summary>LWA token endpoint calls per <c>grant_type</c>, failures included.</summary>
+    public IReadOnlyDictionary<string, int> TokenCallsByGrantType =>
+        new SortedDictionary<string, int>(tokenCalls, StringComparer.Ordinal);
+
+    public void Add(CallRecord record) => calls.Enqueue(record);
+
+    public void CountTokenCall(string grantType) => tokenCalls.AddOrUpdate(grantType, 1, (_, n) => n + 1);
+
+    public void Clear()
+    {
+        calls.Clear();
+        tokenCalls.Clear();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+
+namespace Vault.AmazonSimulator.Lwa;
+
+/// <summary>A refresh token: who it belongs to and whether the seller has revoked it.</summary>
+public sealed record RefreshTokenGrant(string ClientId, string? SellingPartnerId, string? Scope, bool Revoked);
+
+/// <summary>An access token. Grantless tokens (client_credentials) have no selling partner.</summary>
+public sealed record AccessTokenGrant(
+    string ClientId,
+    string? SellingPartnerId,
+    string? Scope,
+    bool Grantless,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>Refresh and access tokens minted by the simulated LWA.</summary>
+public sealed class TokenStore(TimeProvider time)
+{
+    /// <summary>LWA access tokens live one hour: https://developer.amazon.com/docs/login-with-amazon/access-token.html</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<string, RefreshTokenGrant> refreshTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccessTokenGrant> accessTokens = new(StringComparer.Ordinal);
+
+    public string IssueRefreshToken(string clientId, string? sellingPartnerId, string? scope = null)
+    {
+        var token = TokenValues.NewRefreshToken();
+        refreshTokens[token] = new RefreshTokenGrant(clientId, sellingPartnerId, scope, Revoked: false);
+        return token;
+    }
+
+    public string IssueAccessToken(string clientId, string? sellingPartnerId, string? scope, bool grantless = false)
+    {
+        var token = TokenValues.NewAccessToken();
+        accessTokens[token] = new AccessTokenGrant(clientId, sellingPartnerId, scope, grantless, time.GetUtcNow() + AccessTokenLifetime);
+        return token;
+    }
+
+    public RefreshTokenGrant? FindRefreshToken(string token) =>
+        refreshTokens.TryGetValue(token, out var grant) ? grant : null;
+
+    /// <summary>Returns true when the token was known (and is now revoked).</summary>
+    public bool Revoke(string refreshToken)
+    {
+        while (refreshTokens.TryGetValue(refreshToken, out var grant))
+        {
+            if (refreshTokens.TryUpdate(refreshToken, grant with { Revoked = true }, grant))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public AccessTokenGrant? FindAccessToken(string? token) =>
+        token is not null && accessTokens.TryGetValue(token, out var grant) ? grant : null;
+
+    public bool IsExpired(AccessTokenGrant grant) => time.GetUtcNow() >= grant.ExpiresAt;
+
+    /// <summary>Expires every access token now, for out-of-process tests that cannot move the clock.</summary>
+    public void ExpireAllAccessTokens()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (token, grant) in accessTokens)
+        {
+            accessTokens.TryUpdate(token, grant with { ExpiresAt = now }, grant);
+        }
+    }
+
+    public int RefreshTokenCount => refreshTokens.Count;
+
+    public int AccessTokenCount => accessTokens.Count;
+
+    public void Clear()
+    {
+        refreshTokens.Clear();
+        accessTokens.Clear();
+    }
+}

@@ -1,0 +1,24 @@
+namespace Vault.Tests.Simulator;
+
+/// <summary>A clock that moves only when a test says so, so expiry is tested without sleeping.</summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly Lock gate = new();
+    private DateTimeOffset now = new(2025, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (gate)
+        {
+            return now;
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (gate)
+        {
+            now += by;
+        }
+    }
+}
