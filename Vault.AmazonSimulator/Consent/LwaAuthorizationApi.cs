@@ -32,7 +32,7 @@ public static class LwaAuthorizationApi
         return app;
     }
 
-    private static IResult ShowConsent(string host, HttpRequest request, SimulatorOptions options)
+    private static IResult ShowConsent(HttpRequest request, SimulatorOptions options)
     {
         var query = request.Query;
         string clientId = query["client_id"].ToString(), redirectUri = query["redirect_uri"].ToString();
@@ -58,7 +58,7 @@ public static class LwaAuthorizationApi
             return OAuthError(redirectUri, "invalid_scope", "An unknown scope was requested.", stateValue);
         }
 
-        return ConsentPages.Consent("Login with Amazon", client.ClientId, $"/{host}{ConfirmPath}",
+        return ConsentPages.Consent("Login with Amazon", client.ClientId, "oa/confirm",
         [
             new("client_id", client.ClientId),
             new("scope", scope),

@@ -25,7 +25,7 @@ public static partial class SellerCentralConsentApi
         return app;
     }
 
-    private static IResult ShowConsent(string host, HttpRequest request, SimulatorOptions options)
+    private static IResult ShowConsent(HttpRequest request, SimulatorOptions options)
     {
         var query = request.Query;
         var sellingPartnerId = query[SellingPartnerParameter].ToString() is { Length: > 0 } chosen ? chosen : TokenValues.NewSellingPartnerId();
@@ -35,7 +35,8 @@ public static partial class SellerCentralConsentApi
             return ConsentPages.Error(error);
         }
 
-        return ConsentPages.Consent("Authorize application", app!.ApplicationId!, $"/{host}{ConfirmPath}",
+        // Relative, so the page also works when the simulator is mounted under a path prefix.
+        return ConsentPages.Consent("Authorize application", app!.ApplicationId!, "confirm",
         [
             new("application_id", app.ApplicationId),
             new("state", query["state"]),

@@ -34,6 +34,9 @@ public sealed class CallLog
         "x-amz-access-token", "x-amazon-token-secret", "x-amazon-token-secret-new",
     };
 
+    /// <summary>A long-running demo keeps only the most recent calls, so the log cannot grow without bound.</summary>
+    public const int Capacity = 10_000;
+
     private readonly ConcurrentQueue<CallRecord> calls = new();
     private readonly ConcurrentDictionary<string, int> tokenCalls = new(StringComparer.Ordinal);
 
@@ -43,7 +46,14 @@ public sealed class CallLog
     public IReadOnlyDictionary<string, int> TokenCallsByGrantType =>
         new SortedDictionary<string, int>(tokenCalls, StringComparer.Ordinal);
 
-    public void Add(CallRecord record) => calls.Enqueue(record);
+    public void Add(CallRecord record)
+    {
+        calls.Enqueue(record);
+        while (calls.Count > Capacity)
+        {
+            calls.TryDequeue(out _);
+        }
+    }
 
     public void CountTokenCall(string grantType) => tokenCalls.AddOrUpdate(grantType, 1, (_, n) => n + 1);
 

@@ -30,7 +30,7 @@ public static class HostErrors
         app.MapFallback("/{**path}", (HttpContext http) =>
             AmazonRequest.From(http.Request) is { } amazon
                 ? For(http, amazon.Kind, 404)
-                : Results.Json(new { error = "not_found", message = "Unknown simulator control." }, statusCode: 404));
+                : Results.Json(new { error = "not_found", message = "Unknown simulator control (or a body sent without Content-Type: application/json)." }, statusCode: 404));
         return app;
     }
 }

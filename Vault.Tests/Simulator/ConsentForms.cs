@@ -16,7 +16,7 @@ public static partial class ConsentForms
         var form = FormPattern().Matches(html).Single(m => m.Groups["body"].Value.Contains($"id=\"{buttonId}\"", StringComparison.Ordinal));
         var fields = InputPattern().Matches(form.Groups["body"].Value)
             .Select(i => KeyValuePair.Create(WebUtility.HtmlDecode(i.Groups["name"].Value), WebUtility.HtmlDecode(i.Groups["value"].Value)));
-        var action = new Uri(sim.BaseAddress, WebUtility.HtmlDecode(form.Groups["action"].Value).TrimStart('/'));
+        var action = new Uri(consentPage, WebUtility.HtmlDecode(form.Groups["action"].Value));
         using var content = new FormUrlEncodedContent(fields);
         return await sim.Http.PostAsync(action, content);
     }

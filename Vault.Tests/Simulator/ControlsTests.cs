@@ -117,6 +117,79 @@ public class ControlsTests
         Assert.Single(sim.State.Calls.Snapshot());
     }
 
+    [Fact]
+    public async Task ATimeoutFaultHoldsTheCallUntilTheClientGivesUpAndIsLoggedAsTimeout()
+    {
+        await using var sim = await StartAsync();
+        await PostJsonAsync(sim, "_sim/faults", """{"next":["timeout"],"timeoutMs":30000}""", HttpStatusCode.Created);
+        using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            sim.Http.GetAsync(sim.Url("sellingpartnerapi-fe.amazon.com", "/sellers/v1/marketplaceParticipations"), patience.Token));
+
+        var call = await WaitForCallAsync(sim);
+        Assert.Equal("timeout", call.Outcome);
+        Assert.Equal(0, call.Status);
+    }
+
+    [Fact]
+    public async Task SeededRatesGiveTheSameOutcomesEveryRun()
+    {
+        async Task<List<HttpStatusCode>> RunAsync()
+        {
+            await using var sim = await StartAsync();
+            await PostJsonAsync(sim, "_sim/faults", """{"host":"api.amazon.com","errorRate":0.3,"throttleRate":0.3,"seed":42}""", HttpStatusCode.Created);
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 20; i++)
+            {
+                using var response = await sim.PostTokenAsync("api.amazon.com", ("grant_type", "password"));
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses;
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(first, second);
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, first);
+        Assert.Contains((HttpStatusCode)429, first);
+        Assert.Contains(HttpStatusCode.Unauthorized, first);
+    }
+
+    [Fact]
+    public async Task RateLimitsCanBeTightenedAtRunTime()
+    {
+        await using var sim = await StartAsync();
+        var token = await sim.SpApiAccessTokenAsync();
+        await PostJsonAsync(sim, "_sim/rate-limits", """{"operation":"getMarketplaceParticipations","rate":0.1,"burst":1}""", HttpStatusCode.NoContent);
+
+        using var first = await sim.SpApiGetAsync("/sellers/v1/marketplaceParticipations", token);
+        using var second = await sim.SpApiGetAsync("/sellers/v1/marketplaceParticipations", token);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal((HttpStatusCode)429, second.StatusCode);
+        Assert.Equal("0.1", second.Headers.GetValues("x-amzn-RateLimit-Limit").Single());
+    }
+
+    private static async Task<Vault.AmazonSimulator.Controls.CallRecord> WaitForCallAsync(RunningSimulator sim)
+    {
+        // The server records the call when its side of the aborted request finishes, just after the client's.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var calls = sim.State.Calls.Snapshot();
+            if (calls.Count > 0)
+            {
+                return calls[^1];
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("no call was recorded");
+    }
+
     private static async Task<HttpResponseMessage> PostJsonAsync(RunningSimulator sim, string path, string json, HttpStatusCode expected)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

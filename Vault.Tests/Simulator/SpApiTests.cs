@@ -110,6 +110,22 @@ public class SpApiTests
         Assert.Contains("@", (await JsonAsync(response)).GetProperty("payload").GetProperty("BuyerEmail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnOrderShowsBuyerInfoOnlyWithATokenForThatDataElement()
+    {
+        await using var sim = await StartAsync();
+        var token = await sim.SpApiAccessTokenAsync();
+        var body = $$"""{"restrictedResources":[{"method":"GET","path":"/orders/v0/orders/{{OrderId}}","dataElements":["buyerInfo"]}]}""";
+        using var created = await PostRdtAsync(sim, token, body);
+        var rdt = (await JsonAsync(created)).GetProperty("restrictedDataToken").GetString();
+
+        using var plain = await sim.SpApiGetAsync($"/orders/v0/orders/{OrderId}", token);
+        using var restricted = await sim.SpApiGetAsync($"/orders/v0/orders/{OrderId}", rdt);
+
+        Assert.False((await JsonAsync(plain)).GetProperty("payload").TryGetProperty("BuyerInfo", out _));
+        Assert.True((await JsonAsync(restricted)).GetProperty("payload").TryGetProperty("BuyerInfo", out _));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"restrictedResources":[]}""")]
