@@ -46,5 +46,7 @@ public class EnvelopeVectorTests
     }
 
     private static List<Vector> Load() =>
-        JsonSerializer.Deserialize<List<Vector>>(File.ReadAllText(ExternalProcess.TestFile("Crypto", "Vectors", "envelopes.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        JsonSerializer.Deserialize<List<Vector>>(File.ReadAllText(ExternalProcess.TestFile("Crypto", "Vectors", "envelopes.json")), Json)!;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Vault.Api.Amazon;
+
+public static class AmazonHttpExtensions
+{
+    /// <summary>
+    /// The LWA client with Polly: jittered exponential retries on 429, 5xx and connection failures that honour
+    /// Retry-After, a per-attempt and a total timeout, and a circuit breaker so a failing Amazon is not hammered.
+    /// </summary>
+    public static IServiceCollection AddAmazonClients(this IServiceCollection services)
+    {
+        services.AddSingleton<AmazonEndpoints>();
+        services.AddHttpClient<LwaClient>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddResilienceHandler("lwa", pipeline =>
+            {
+                pipeline.AddTimeout(TimeSpan.FromSeconds(20));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    MaxDelay = TimeSpan.FromSeconds(5),
+                    ShouldRetryAfterHeader = true,
+                });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 10,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(15),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(5));
+            });
+        return services;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Vault.Api.Configuration;
+
+namespace Vault.Api.Amazon;
+
+/// <summary>
+/// Login with Amazon token endpoint client: code exchange and refresh.
+/// https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api#step-1-request-a-login-with-amazon-access-token
+/// Retries, timeouts and the circuit breaker come from the resilience pipeline registered with this HttpClient.
+/// </summary>
+public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options)
+{
+    public const string TokenPath = "auth/o2/token";
+
+    public Task<LwaResult> ExchangeCodeAsync(Region region, string api, string code, Uri redirectUri, CancellationToken ct) =>
+        PostAsync(region, api, ct, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri.ToString()));
+
+    public Task<LwaResult> RefreshAsync(Region region, string api, string refreshToken, CancellationToken ct) =>
+        PostAsync(region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
+
+    private async Task<LwaResult> PostAsync(Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
+    {
+        var (clientId, clientSecret) = api == "ads" ? (options.AdsClientId, options.AdsClientSecret) : (options.SpApiClientId, options.SpApiClientSecret);
+        if (clientId is null || clientSecret is null)
+            return new LwaResult(LwaFailure.ClientRejected, AmazonCode: "not_configured");
+
+        var form = fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
+            .Append(new("client_id", clientId))
+            .Append(new("client_secret", clientSecret));
+        try
+        {
+            using var response = await http.PostAsync(endpoints.Url(region.LwaTokenHost, TokenPath), new FormUrlEncodedContent(form), ct);
+            return await ReadAsync(response, ct);
+        }
+        catch (Exception e) when (e is TimeoutRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return new LwaResult(LwaFailure.Timeout);
+        }
+        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException)
+        {
+            return new LwaResult(LwaFailure.AmazonError);
+        }
+    }
+
+    private static async Task<LwaResult> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        TokenResponse? body;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync<TokenResponse>(ct);
+        }
+        catch (JsonException)
+        {
+            return new LwaResult(LwaFailure.AmazonError);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return body?.AccessToken is { Length: > 0 } access
+                ? new LwaResult(LwaFailure.None, access, body.RefreshToken, body.ExpiresIn > 0 ? body.ExpiresIn : 3600)
+                : new LwaResult(LwaFailure.AmazonError);
+        }
+        var code = body?.Error;
+        var failure = code switch
+        {
+            "invalid_grant" => LwaFailure.InvalidGrant,
+            "invalid_client" or "unauthorized_client" or "invalid_request" or "unsupported_grant_type" => LwaFailure.ClientRejected,
+            _ when response.StatusCode == HttpStatusCode.Unauthorized => LwaFailure.ClientRejected,
+            _ => LwaFailure.AmazonError,
+        };
+        return new LwaResult(failure, AmazonCode: code is { Length: <= 64 } && code.All(c => char.IsAsciiLetterLower(c) || c == '_') ? code : null);
+    }
+
+    private sealed record TokenResponse(
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("refresh_token")] string? RefreshToken,
+        [property: JsonPropertyName("expires_in")] int ExpiresIn,
+        [property: JsonPropertyName("error")] string? Error);
+}

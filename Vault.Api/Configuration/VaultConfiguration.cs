@@ -1,0 +1,109 @@
+using System.Text;
+using Vault.Crypto;
+
+namespace Vault.Api.Configuration;
+
+/// <summary>
+/// Reads <see cref="VaultOptions"/> from configuration (environment variables by their API.md names) and
+/// names every problem on one line each, so a bad deployment fails fast and says why.
+/// </summary>
+public static class VaultConfiguration
+{
+    public static (VaultOptions Options, IReadOnlyList<string> Problems) Read(IConfiguration config)
+    {
+        var problems = new List<string>();
+        string? Get(string name) => config[name] is { Length: > 0 } value ? value.Trim() : null;
+
+        var cookieKey = Get("COOKIE_ENCRYPTION_KEY");
+        if (cookieKey is null)
+            problems.Add("COOKIE_ENCRYPTION_KEY is missing: set it to 64 random characters (openssl rand -hex 32)");
+        else if (cookieKey.Length != PayloadSealer.CookieKeyLength)
+            problems.Add($"COOKIE_ENCRYPTION_KEY must be exactly 64 characters (it has {cookieKey.Length})");
+
+        var publicBase = ParseUrl(Get("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080", "PUBLIC_BASE_URL", problems);
+        var jwks = Get("JWKS_ENDPOINT") is { } jwksText ? ParseUrl(jwksText, "JWKS_ENDPOINT", problems) : null;
+        var jwtSecret = Get("JWT_SECRET");
+        if (jwks is null && jwtSecret is null)
+            problems.Add("JWT_SECRET or JWKS_ENDPOINT must be set: callers authenticate with a JWT");
+        else if (jwks is null && Encoding.UTF8.GetByteCount(jwtSecret!) < 32)
+            problems.Add("JWT_SECRET must be at least 32 bytes for HS256");
+        if (jwks is not null && jwks.Scheme != Uri.UriSchemeHttps && !jwks.IsLoopback)
+            problems.Add("JWKS_ENDPOINT must be https (http only on loopback)");
+
+        var tenantClaim = Get("JWT_TENANT_CLAIM") ?? "tenant";
+        var origins = ReadOrigins(Get("ALLOWED_REDIRECT_ORIGINS"), problems);
+
+        var endpointOverride = Get("AMAZON_ENDPOINT_OVERRIDE");
+        if (endpointOverride is not null && (!endpointOverride.Contains("{host}", StringComparison.Ordinal)
+            || !Uri.TryCreate(endpointOverride.Replace("{host}", "h", StringComparison.Ordinal), UriKind.Absolute, out _)))
+            problems.Add("AMAZON_ENDPOINT_OVERRIDE must be a URL template containing {host}, e.g. http://127.0.0.1:9000/{host}");
+
+        var draft = Get("SPAPI_DRAFT_APP");
+        if (draft is not null && !bool.TryParse(draft, out _))
+            problems.Add("SPAPI_DRAFT_APP must be true or false");
+
+        var options = new VaultOptions
+        {
+            Database = Get("VAULT_DATABASE") ?? "data/vault.db",
+            PublicBaseUrl = publicBase ?? new Uri("http://127.0.0.1:8080"),
+            CookieEncryptionKey = cookieKey ?? "",
+            JwtSecret = jwtSecret,
+            JwksEndpoint = jwks,
+            JwtIssuer = Get("JWT_ISSUER"),
+            JwtAudience = Get("JWT_AUDIENCE"),
+            JwtTenantClaim = tenantClaim,
+            SpApiAppId = Get("SPAPI_APP_ID"),
+            SpApiClientId = Get("SPAPI_LWA_CLIENT_ID"),
+            SpApiClientSecret = Get("SPAPI_LWA_CLIENT_SECRET"),
+            SpApiDraftApp = draft is not null && bool.TryParse(draft, out var isDraft) && isDraft,
+            AdsClientId = Get("ADS_LWA_CLIENT_ID"),
+            AdsClientSecret = Get("ADS_LWA_CLIENT_SECRET"),
+            AllowedRedirectOrigins = origins,
+            AmazonEndpointOverride = endpointOverride,
+        };
+        RequirePairs(options, problems);
+        return (options, problems);
+    }
+
+    private static void RequirePairs(VaultOptions options, List<string> problems)
+    {
+        if ((options.SpApiClientId is null) != (options.SpApiClientSecret is null))
+            problems.Add("SPAPI_LWA_CLIENT_ID and SPAPI_LWA_CLIENT_SECRET must be set together");
+        if ((options.AdsClientId is null) != (options.AdsClientSecret is null))
+            problems.Add("ADS_LWA_CLIENT_ID and ADS_LWA_CLIENT_SECRET must be set together");
+        if (options.SpApiClientId is null && options.AdsClientId is null)
+            problems.Add("no Amazon application is configured: set SPAPI_LWA_CLIENT_ID/SECRET (with SPAPI_APP_ID) or ADS_LWA_CLIENT_ID/SECRET");
+        if (options.SpApiClientId is not null && options.SpApiAppId is null)
+            problems.Add("SPAPI_APP_ID is missing: the SP-API consent page needs the application id");
+    }
+
+    private static Uri? ParseUrl(string text, string name, List<string> problems)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
+        {
+            // A trailing slash makes relative resolution keep any base path (https://host/vault/ + oauth/callback).
+            return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
+        }
+        problems.Add($"{name} must be an absolute http(s) URL without credentials, query or fragment");
+        return null;
+    }
+
+    private static List<string> ReadOrigins(string? text, List<string> problems)
+    {
+        var origins = new List<string>();
+        if (text is null)
+        {
+            problems.Add("ALLOWED_REDIRECT_ORIGINS is missing: list the origins sellers may be sent back to (https://wms.example.com)");
+            return origins;
+        }
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (RedirectOrigin.TryNormalize(entry, out var origin) && string.Equals(origin, entry.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+                origins.Add(origin);
+            else
+                problems.Add($"ALLOWED_REDIRECT_ORIGINS entry '{entry}' is not an origin (scheme://host[:port], https unless loopback)");
+        }
+        return origins;
+    }
+}

@@ -1,0 +1,29 @@
+using Vault.Crypto.Kdf;
+
+namespace Vault.Api.Configuration;
+
+/// <summary>The vault's configuration, read from the environment variables of API.md and validated once at start.</summary>
+public sealed class VaultOptions
+{
+    public string Database { get; init; } = "data/vault.db";
+    public Uri PublicBaseUrl { get; init; } = new("http://127.0.0.1:8080");
+    public string CookieEncryptionKey { get; init; } = "";
+    public string? JwtSecret { get; init; }
+    public Uri? JwksEndpoint { get; init; }
+    public string? JwtIssuer { get; init; }
+    public string? JwtAudience { get; init; }
+    public string JwtTenantClaim { get; init; } = "tenant";
+    public string? SpApiAppId { get; init; }
+    public string? SpApiClientId { get; init; }
+    public string? SpApiClientSecret { get; init; }
+    public bool SpApiDraftApp { get; init; }
+    public string? AdsClientId { get; init; }
+    public string? AdsClientSecret { get; init; }
+    public IReadOnlyList<string> AllowedRedirectOrigins { get; init; } = [];
+    public string? AmazonEndpointOverride { get; init; }
+    public KdfParameters Kdf { get; init; } = ScryptParameters.Default;
+
+    public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
+
+    public bool UsesHttps => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;
+}

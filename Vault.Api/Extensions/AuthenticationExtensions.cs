@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using Vault.Api.Configuration;
+
+namespace Vault.Api.Extensions;
+
+/// <summary>Caller authentication (API.md "Callers and credentials") with ASP.NET Core's JWT bearer handler.</summary>
+public static class AuthenticationExtensions
+{
+    /// <summary>Tokens are small; a huge one is an attack on the parser, refused before it is read.</summary>
+    public const int MaxTokenBytes = 8 * 1024;
+
+    public static IServiceCollection AddVaultAuthentication(this IServiceCollection services, VaultOptions options)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.IncludeErrorDetails = false;
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(new JsonWebTokenHandler { MaximumTokenSizeInBytes = MaxTokenBytes, MapInboundClaims = false });
+            jwt.TokenValidationParameters = ValidationParameters(options);
+            if (options.JwksEndpoint is { } jwks)
+            {
+                jwt.RequireHttpsMetadata = jwks.Scheme == Uri.UriSchemeHttps;
+                jwt.RefreshOnIssuerKeyNotFound = true;
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                    jwks.ToString(), new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = jwt.RequireHttpsMetadata })
+                {
+                    AutomaticRefreshInterval = TimeSpan.FromHours(1),
+                    // The least time between re-fetches on an unknown kid: a flood of made-up kids cannot hammer the IdP.
+                    RefreshInterval = TimeSpan.FromSeconds(10),
+                };
+            }
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context => AttachTenant(context, options.JwtTenantClaim),
+                OnChallenge = WriteUnauthenticated,
+            };
+        });
+
+        services.AddAuthorizationBuilder().AddScopePolicies();
+        return services;
+    }
+
+    private static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var scope in Scopes.All)
+            builder.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => Scopes.Has(context.User, scope)));
+        return builder;
+    }
+
+    private static TokenValidationParameters ValidationParameters(VaultOptions options)
+    {
+        var parameters = new TokenValidationParameters
+        {
+            ValidateIssuer = options.JwtIssuer is not null,
+            ValidIssuer = options.JwtIssuer,
+            ValidateAudience = options.JwtAudience is not null,
+            ValidAudience = options.JwtAudience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = TimeSpan.FromSeconds(60),
+            ValidateIssuerSigningKey = true,
+            // Pinning the algorithms is what defeats "none" and HS/RS confusion.
+            ValidAlgorithms = options.JwksEndpoint is null ? [SecurityAlgorithms.HmacSha256] : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
+            NameClaimType = "sub",
+        };
+        if (options.JwksEndpoint is null)
+            parameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSecret!));
+        return parameters;
+    }
+
+    private static Task AttachTenant(TokenValidatedContext context, string tenantClaim)
+    {
+        var tenant = context.Principal!.FindFirst(tenantClaim)?.Value ?? Scopes.DefaultTenant;
+        if (!Identifiers.IsValid(tenant))
+        {
+            context.Fail("the tenant claim is not a valid identifier");
+            return Task.CompletedTask;
+        }
+        context.Principal.Identities.First().AddClaim(new Claim(Scopes.TenantClaimType, tenant));
+        return Task.CompletedTask;
+    }
+
+    private static async Task WriteUnauthenticated(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = context.AuthenticateFailure is null && string.IsNullOrEmpty(context.Request.Headers.Authorization)
+            ? "a bearer token is required"
+            : "the bearer token is not valid";
+        await Problems.Create(401, "unauthenticated", "Unauthenticated", detail).ExecuteAsync(context.HttpContext);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Vault.Api.Extensions;
+
+/// <summary>
+/// The error answers of API.md: application/problem+json with a stable <c>code</c> and the request id.
+/// Details name the field or rule at fault, never a value a caller sent.
+/// </summary>
+public static class Problems
+{
+    public const string TypeBase = "https://github.com/amazon-token-vault/vault/blob/main/README.md#error-";
+
+    public static ProblemHttpResult Create(int status, string code, string title, string detail, TimeSpan? retryAfter = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = TypeBase + code.Replace('_', '-'),
+            Title = title,
+            Status = status,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        if (retryAfter is { } wait)
+            problem.Extensions["retryAfterSeconds"] = (int)Math.Ceiling(wait.TotalSeconds);
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult InvalidRequest(string detail) => Create(400, "invalid_request", "Invalid request", detail);
+
+    public static ProblemHttpResult InvalidSecretFormat(string detail) => Create(400, "invalid_secret_format", "Invalid seller secret", detail);
+
+    public static ProblemHttpResult SecretMismatch() =>
+        Create(403, "secret_mismatch", "Secret does not match", "the seller secret does not open the stored token");
+
+    public static ProblemHttpResult SellerNotFound() => Create(404, "seller_not_found", "Seller not found", "no seller with that id");
+
+    public static ProblemHttpResult ConnectionNotFound() => Create(404, "connection_not_found", "Connection not found", "no connection for that seller and api");
+
+    public static ProblemHttpResult ReauthorizationRequired() =>
+        Create(409, "reauthorization_required", "Reauthorization required", "Amazon refused the refresh token: the seller must authorize again");
+
+    public static ProblemHttpResult AmazonError(string detail) => Create(502, "amazon_error", "Amazon error", detail);
+
+    public static ProblemHttpResult AmazonTimeout() => Create(504, "amazon_timeout", "Amazon timeout", "Amazon did not answer in time");
+
+    public static ProblemHttpResult Busy(TimeSpan retryAfter) =>
+        Create(503, "busy", "Busy", "too many key derivations are queued; retry later", retryAfter);
+}

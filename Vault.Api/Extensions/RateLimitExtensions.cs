@@ -1,0 +1,26 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Vault.Api.Extensions;
+
+/// <summary>The vault's own limits (API.md 429 rate_limited), with ASP.NET Core's rate limiter.</summary>
+public static class RateLimitExtensions
+{
+    public const string OAuthPolicy = "oauth-per-ip";
+
+    public static IServiceCollection AddVaultRateLimits(this IServiceCollection services) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Create(429, "rate_limited", "Rate limited", "too many requests; retry later", wait).ExecuteAsync(context.HttpContext);
+            };
+            // Browsers pass through /oauth/* unauthenticated: limit per client address.
+            limiter.AddPolicy(OAuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+}

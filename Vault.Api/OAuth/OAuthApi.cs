@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Vault.Api.Amazon;
+using Vault.Api.Configuration;
+using Vault.Api.Extensions;
+using Vault.Storage;
+
+namespace Vault.Api.OAuth;
+
+/// <summary>The seller's browser side of the OAuth flow (API.md "OAuth authorization", steps 2 and 3).</summary>
+public static class OAuthApi
+{
+    public const string CookieName = "vault_oauth";
+
+    public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/oauth").AddEndpointFilter(async (context, next) =>
+        {
+            OAuthPages.ApplySafetyHeaders(context.HttpContext.Response);
+            return await next(context);
+        });
+        group.MapGet("/start", StartAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
+        group.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext context, OAuthSealers sealers, IVaultStore store, ConsentUrl consent, VaultOptions options, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var query = context.Request.Query["ticket"];
+        var ticket = query.Count == 1 ? sealers.OpenTicket(query[0]) : null;
+        if (ticket is null || ticket.ExpiresAt <= now)
+            return OAuthPages.Invalid("The link is not valid or has expired.");
+        if (!await store.ConsumeOneTimeAsync("ticket", ticket.Id, now, context.RequestAborted))
+            return OAuthPages.Invalid("The link has already been used or has expired.");
+
+        var state = Base64UrlState();
+        var expiresAt = now + OAuthSealers.Lifetime;
+        await store.CreateOneTimeAsync("state", state, expiresAt, context.RequestAborted);
+        context.Response.Cookies.Append(CookieName, sealers.SealCookie(new OAuthCookie(state, ticket, expiresAt)), CookieOptions(options, OAuthSealers.Lifetime));
+        return Results.Redirect(consent.For(ticket, state).ToString());
+    }
+
+    private static async Task<IResult> CallbackAsync(HttpContext context, OAuthSealers sealers, IVaultStore store, OAuthConnector connector, VaultOptions options, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var cookie = sealers.OpenCookie(context.Request.Cookies[CookieName]);
+        context.Response.Cookies.Delete(CookieName, CookieOptions(options, TimeSpan.Zero));
+        var state = Single(context.Request.Query, "state");
+        if (cookie is null || cookie.ExpiresAt <= now || state is null || !SameState(state, cookie.State))
+            return OAuthPages.Invalid("The sign-in session is missing, expired or does not match this browser.");
+        if (!await store.ConsumeOneTimeAsync("state", cookie.State, now, context.RequestAborted))
+            return OAuthPages.Invalid("This authorization was already completed or has expired.");
+
+        // From here the redirect target came from a valid, sealed cookie; it is still checked against today's allow-list.
+        var ticket = cookie.Ticket;
+        if (!RedirectOrigin.IsAllowed(ticket.RedirectUrl, options.AllowedRedirectOrigins, out var redirect))
+            return OAuthPages.Invalid("The application's return address is no longer allowed.");
+
+        var outcome = await connector.CompleteAsync(context, ticket, context.Request.Query, context.RequestAborted);
+        var back = outcome.Error is null
+            ? new Dictionary<string, string?> { ["status"] = "connected", ["sellerId"] = ticket.SellerId, ["api"] = ticket.Api }
+            : new Dictionary<string, string?> { ["status"] = "error", ["error"] = outcome.Error };
+        return Results.Redirect(QueryHelpers.AddQueryString(redirect!.ToString(), back));
+    }
+
+    internal static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } values && values[0] is { Length: > 0 and <= 2048 } value ? value : null;
+
+    private static bool SameState(string presented, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+
+    private static string Base64UrlState() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private static CookieOptions CookieOptions(VaultOptions options, TimeSpan maxAge) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = options.UsesHttps,
+        Path = "/oauth",
+        MaxAge = maxAge,
+        IsEssential = true,
+    };
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Vault.Api.Amazon;
+using Vault.Api.Configuration;
+using Vault.Api.Extensions;
+using Vault.Crypto;
+using Vault.Crypto.Formats;
+using Vault.Api.Tokens;
+using Vault.Storage;
+
+namespace Vault.Api.OAuth;
+
+/// <summary>
+/// Finishes a consent that came back with a valid state: exchanges Amazon's code, encrypts the refresh token
+/// under the seller's secret and stores it, auditing either way. Returns the error code for the WMS, or null.
+/// </summary>
+public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, VaultOptions options, KdfGate kdf, TimeProvider clock, ILogger<OAuthConnector> logger)
+{
+    public sealed record Outcome(string? Error);
+
+    public async Task<Outcome> CompleteAsync(HttpContext context, AuthorizationTicket ticket, IQueryCollection query, CancellationToken ct)
+    {
+        var region = Region.Find(ticket.Region)!;
+        if (OAuthApi.Single(query, "error") is { } amazonError)
+            return await FailAsync(context, ticket, "connection.denied", amazonError == "access_denied" ? "access_denied" : "authorization_failed", ct);
+
+        var isSpApi = ticket.Api == "sp-api";
+        var code = OAuthApi.Single(query, isSpApi ? "spapi_oauth_code" : "code");
+        var sellingPartnerId = isSpApi ? OAuthApi.Single(query, "selling_partner_id") : null;
+        if (code is null || (isSpApi && (sellingPartnerId is null || !SellingPartnerIdPattern().IsMatch(sellingPartnerId))))
+            return await FailAsync(context, ticket, "connection.failed", "invalid_request", ct);
+
+        var exchange = await lwa.ExchangeCodeAsync(region, ticket.Api, code, options.CallbackUri, ct);
+        if (!exchange.Succeeded || exchange.RefreshToken is null)
+        {
+            logger.LogWarning("code exchange for {Tenant}/{SellerId}/{Api} failed: {Failure} {AmazonCode}", ticket.Tenant, ticket.SellerId, ticket.Api, exchange.Failure, exchange.AmazonCode);
+            return await FailAsync(context, ticket, "connection.failed", exchange.Failure == LwaFailure.Timeout ? "amazon_timeout" : "amazon_error", ct);
+        }
+
+        using var secret = SellerSecret.Parse(ticket.Secret);
+        var binding = new TokenBinding(ticket.Tenant, ticket.SellerId, ticket.Api);
+        var blob = await kdf.RunAsync(() => TokenEnvelope.Seal(exchange.RefreshToken, secret, binding, options.Kdf), ct);
+        if (blob is null)
+            return await FailAsync(context, ticket, "connection.failed", "busy", ct);
+
+        var now = clock.GetUtcNow();
+        var connection = new Connection(ticket.Tenant, ticket.SellerId, ticket.Api, ticket.Region, sellingPartnerId, ConnectionStatus.Active, TokenFormats.V1, blob, now, now, null);
+        await store.UpsertConnectionAsync(connection, Audit(context, ticket, "connection.connected"), ct);
+        return new Outcome(null);
+    }
+
+    private async Task<Outcome> FailAsync(HttpContext context, AuthorizationTicket ticket, string action, string error, CancellationToken ct)
+    {
+        await store.AppendAuditAsync(Audit(context, ticket, action, error), ct);
+        return new Outcome(error);
+    }
+
+    private static AuditEvent Audit(HttpContext context, AuthorizationTicket ticket, string action, string? detail = null) =>
+        context.Event(ticket.Tenant, action, ticket.SellerId, ticket.Api, ticket.Region, detail, actor: ticket.Actor);
+
+    // Merchant tokens are upper-case alphanumerics (A2EXAMPLE...); anything else did not come from Amazon.
+    [GeneratedRegex("^[A-Z0-9]{1,32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SellingPartnerIdPattern();
+}

@@ -1,0 +1,66 @@
+using Vault.Api.Amazon;
+using Vault.Api.Configuration;
+using Vault.Api.Extensions;
+using Vault.Api.OAuth;
+using Vault.Api.Sellers;
+using Vault.Api.Tokens;
+using Vault.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vault.Storage.Sqlite;
+
+namespace Vault.Api;
+
+/// <summary>Builds the vault's web application; Program.cs and the tests both start it from here.</summary>
+public static class VaultApp
+{
+    /// <summary>Thrown when the configuration has problems; each is one line of <see cref="Problems"/>.</summary>
+    public sealed class ConfigurationException(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems))
+    {
+        public IReadOnlyList<string> Problems { get; } = problems;
+    }
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        var (options, problems) = VaultConfiguration.Read(builder.Configuration);
+        if (problems.Count > 0)
+            throw new ConfigurationException(problems);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IVaultStore>(_ => new SqliteVaultStore(options.Database));
+        services.AddSingleton(KdfGate.ForThisMachine());
+        services.AddSingleton<OAuthSealers>();
+        services.AddSingleton<ConsentUrl>();
+        services.AddScoped<OAuthConnector>();
+        services.AddAmazonClients();
+        services.AddVaultProblemDetails();
+        services.AddVaultAuthentication(options);
+        services.AddVaultRateLimits();
+        services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseVaultErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOAuth();
+        app.MapGroup("/v1/sellers").MapAuthorizations();
+        return app;
+    }
+
+    /// <summary>Applies migrations before the first request, so a started vault is a ready vault.</summary>
+    public static async Task MigrateAsync(this WebApplication app) =>
+        await app.Services.GetRequiredService<IVaultStore>().MigrateAsync();
+}

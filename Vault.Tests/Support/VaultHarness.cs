@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Vault.AmazonSimulator;
+using Vault.Api;
+using Vault.Storage;
+using Vault.Tests.Simulator;
+
+namespace Vault.Tests.Support;
+
+/// <summary>
+/// The vault and the Amazon simulator as real Kestrel servers on loopback ports, a fresh SQLite file each,
+/// and an HttpClient that neither follows redirects nor keeps cookies (tests do both by hand).
+/// </summary>
+public sealed class VaultHarness : IAsyncDisposable
+{
+    public const string JwtSecret = "test-jwt-secret-of-at-least-32-bytes-long!";
+    public const string WmsOrigin = "https://wms.example.com";
+    public static readonly string CookieKey = new string('c', 32) + new string('K', 32);
+
+    private readonly WebApplication _vault;
+
+    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory)
+    {
+        _vault = vault;
+        Simulator = simulator;
+        BaseAddress = baseAddress;
+        Directory = directory;
+        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseAddress };
+    }
+
+    public RunningSimulator Simulator { get; }
+    public Uri BaseAddress { get; }
+    public string Directory { get; }
+    public string DatabasePath => Path.Combine(Directory, "vault.db");
+    public HttpClient Http { get; }
+    public IVaultStore Store => _vault.Services.GetRequiredService<IVaultStore>();
+    public IServiceProvider Services => _vault.Services;
+
+    public static async Task<VaultHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<SimulatorOptions>? simulator = null)
+    {
+        var sim = await RunningSimulator.StartAsync(simulator);
+        var directory = Path.Combine(Path.GetTempPath(), "vault-test-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var settings = new Dictionary<string, string?>
+        {
+            ["VAULT_DATABASE"] = Path.Combine(directory, "vault.db"),
+            ["PUBLIC_BASE_URL"] = baseAddress.ToString(),
+            ["COOKIE_ENCRYPTION_KEY"] = CookieKey,
+            ["JWT_SECRET"] = JwtSecret,
+            ["SPAPI_APP_ID"] = SimulatorOptions.DefaultSpApiApplicationId,
+            ["SPAPI_LWA_CLIENT_ID"] = SimulatorOptions.DefaultSpApiClientId,
+            ["SPAPI_LWA_CLIENT_SECRET"] = SimulatorOptions.DefaultSpApiClientSecret,
+            ["ADS_LWA_CLIENT_ID"] = SimulatorOptions.DefaultAdsClientId,
+            ["ADS_LWA_CLIENT_SECRET"] = SimulatorOptions.DefaultAdsClientSecret,
+            ["ALLOWED_REDIRECT_ORIGINS"] = WmsOrigin + ",http://127.0.0.1:7777",
+            ["AMAZON_ENDPOINT_OVERRIDE"] = sim.BaseAddress + "{host}",
+        };
+        configure?.Invoke(settings);
+        var vault = VaultApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
+        });
+        await vault.MigrateAsync();
+        await vault.StartAsync();
+        return new VaultHarness(vault, sim, baseAddress, directory);
+    }
+
+    public string Jwt(string scopes = TestJwt.AllScopes, string? tenant = null) => TestJwt.Hs256(JwtSecret, scopes, tenant);
+
+    /// <summary>A request with a caller JWT and, when given, the seller secret.</summary>
+    public HttpRequestMessage Request(HttpMethod method, string path, string? secret = null, object? json = null, string? jwt = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt ?? Jwt());
+        if (secret is not null)
+            request.Headers.Add("x-amazon-token-secret", secret);
+        if (json is not null)
+            request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(json), Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? secret = null, object? json = null, string? jwt = null)
+    {
+        using var request = Request(method, path, secret, json, jwt);
+        return await Http.SendAsync(request);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _vault.StopAsync();
+        await _vault.DisposeAsync();
+        await Simulator.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow shutdown; the OS temp directory is cleaned eventually.
+        }
+    }
+}
