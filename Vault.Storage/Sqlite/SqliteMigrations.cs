@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace Vault.Storage.Sqlite;
+
+/// <summary>
+/// The embedded <c>Migrations/NNNN_name.sql</c> scripts, applied in version order in one
+/// <c>BEGIN IMMEDIATE</c> transaction and recorded in <c>schema_migrations</c>.
+/// </summary>
+internal static partial class SqliteMigrations
+{
+    private const string ResourcePrefix = "Vault.Storage.Migrations.";
+
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
+
+    public static async Task ApplyAsync(SqliteDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct).ConfigureAwait(false);
+
+        // WAL is a property of the file, not the connection, and cannot be switched inside a transaction.
+        var mode = await connection.ScalarAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false) as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL journal mode for {database.FilePath} (got '{mode}').");
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT;",
+            ct).ConfigureAwait(false);
+
+        var current = Convert.ToInt32(
+            await connection.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", ct).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {database.FilePath} has schema version {current}, newer than the {LatestVersion} this build knows. " +
+                "Refusing to run: upgrade the vault, or restore a backup taken before the newer version ran.");
+        }
+
+        foreach (var migration in All.Where(m => m.Version > current))
+        {
+            await connection.ExecuteAsync(migration.Sql, ct).ConfigureAwait(false);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at);",
+                ct,
+                ("@version", migration.Version),
+                ("@at", UnixMilliseconds.From(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    private static List<Migration> Load()
+    {
+        var assembly = typeof(SqliteMigrations).Assembly;
+        var migrations = new List<Migration>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+        {
+            var match = FileName().Match(name[ResourcePrefix.Length..]);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            migrations.Add(new Migration(int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture), name, ReadResource(assembly, name)));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new InvalidOperationException($"Migration versions must run 1, 2, 3… without gaps or duplicates; found {migrations[i].Name}.");
+            }
+        }
+
+        return migrations;
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"^(?<version>[0-9]{4})_[A-Za-z0-9_]+\.sql$")]
+    private static partial Regex FileName();
+
+    internal sealed record Migration(int Version, string Name, string Sql);
+}
