@@ -37,6 +37,9 @@ public static class VaultApp
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IVaultStore>(_ => new SqliteVaultStore(options.Database));
         services.AddSingleton(KdfGate.ForThisMachine());
+        services.AddSingleton<SecretGuessLimiter>();
+        services.AddSingleton<AccessTokenCache>();
+        services.AddScoped<TokenAccess>();
         services.AddSingleton<OAuthSealers>();
         services.AddSingleton<ConsentUrl>();
         services.AddScoped<OAuthConnector>();
