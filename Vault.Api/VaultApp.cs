@@ -2,6 +2,7 @@ using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Extensions;
 using Vault.Api.OAuth;
+using Vault.Api.Proxy;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
 using Vault.Storage;
@@ -44,6 +45,9 @@ public static class VaultApp
         services.AddSingleton<ConsentUrl>();
         services.AddScoped<OAuthConnector>();
         services.AddAmazonClients();
+        services.AddHttpForwarder();
+        AmazonInvoker.AddAmazonInvoker(services, options);
+        services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);
         services.AddVaultRateLimits();
@@ -59,7 +63,9 @@ public static class VaultApp
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOAuth();
-        app.MapGroup("/v1/sellers").MapAuthorizations();
+        app.MapProxy();
+        app.MapGroup("/v1/sellers").MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
+        app.MapAudit();
         return app;
     }
 

@@ -21,7 +21,7 @@ public static class VaultConfiguration
             problems.Add($"COOKIE_ENCRYPTION_KEY must be exactly 64 characters (it has {cookieKey.Length})");
 
         var publicBase = ParseUrl(Get("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080", "PUBLIC_BASE_URL", problems);
-        var jwks = Get("JWKS_ENDPOINT") is { } jwksText ? ParseUrl(jwksText, "JWKS_ENDPOINT", problems) : null;
+        var jwks = Get("JWKS_ENDPOINT") is { } jwksText ? ParseJwksUrl(jwksText, problems) : null;
         var jwtSecret = Get("JWT_SECRET");
         if (jwks is null && jwtSecret is null)
             problems.Add("JWT_SECRET or JWKS_ENDPOINT must be set: callers authenticate with a JWT");
@@ -60,6 +60,9 @@ public static class VaultConfiguration
             AdsClientSecret = Get("ADS_LWA_CLIENT_SECRET"),
             AllowedRedirectOrigins = origins,
             AmazonEndpointOverride = endpointOverride,
+            AmazonAttemptTimeout = Milliseconds(Get("AMAZON_ATTEMPT_TIMEOUT_MS"), "AMAZON_ATTEMPT_TIMEOUT_MS", TimeSpan.FromSeconds(10), problems),
+            AmazonTotalTimeout = Milliseconds(Get("AMAZON_TOTAL_TIMEOUT_MS"), "AMAZON_TOTAL_TIMEOUT_MS", TimeSpan.FromSeconds(30), problems),
+            AmazonCircuitBreak = Milliseconds(Get("AMAZON_CIRCUIT_BREAK_MS"), "AMAZON_CIRCUIT_BREAK_MS", TimeSpan.FromSeconds(15), problems),
         };
         RequirePairs(options, problems);
         return (options, problems);
@@ -77,6 +80,16 @@ public static class VaultConfiguration
             problems.Add("SPAPI_APP_ID is missing: the SP-API consent page needs the application id");
     }
 
+    private static TimeSpan Milliseconds(string? text, string name, TimeSpan fallback, List<string> problems)
+    {
+        if (text is null)
+            return fallback;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms is >= 10 and <= 600_000)
+            return TimeSpan.FromMilliseconds(ms);
+        problems.Add($"{name} must be a whole number of milliseconds between 10 and 600000");
+        return fallback;
+    }
+
     private static Uri? ParseUrl(string text, string name, List<string> problems)
     {
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
@@ -86,6 +99,16 @@ public static class VaultConfiguration
             return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
         }
         problems.Add($"{name} must be an absolute http(s) URL without credentials, query or fragment");
+        return null;
+    }
+
+    /// <summary>The IdP's key document, fetched exactly as given: unlike a base URL it gets no trailing slash (…/jwks.json/ is a 404).</summary>
+    private static Uri? ParseJwksUrl(string text, List<string> problems)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Fragment))
+            return uri;
+        problems.Add("JWKS_ENDPOINT must be an absolute http(s) URL without credentials or fragment");
         return null;
     }
 

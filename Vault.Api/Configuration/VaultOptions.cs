@@ -23,6 +23,13 @@ public sealed class VaultOptions
     public string? AmazonEndpointOverride { get; init; }
     public KdfParameters Kdf { get; init; } = ScryptParameters.Default;
 
+    /// <summary>One try at Amazon, then the whole call with its retries (AMAZON_ATTEMPT_TIMEOUT_MS, AMAZON_TOTAL_TIMEOUT_MS).</summary>
+    public TimeSpan AmazonAttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AmazonTotalTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a host's circuit stays open after it failed (AMAZON_CIRCUIT_BREAK_MS).</summary>
+    public TimeSpan AmazonCircuitBreak { get; init; } = TimeSpan.FromSeconds(15);
+
     public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
 
     public bool UsesHttps => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;

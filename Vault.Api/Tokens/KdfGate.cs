@@ -9,8 +9,12 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private int _waiting;
+    private long _derivations;
 
     public static KdfGate ForThisMachine() => new(Environment.ProcessorCount, Environment.ProcessorCount * 32);
+
+    /// <summary>Derivations run since start (metrics, and tests that prove a cache hit derived nothing).</summary>
+    public long Derivations => Interlocked.Read(ref _derivations);
 
     /// <summary>Derivations currently waiting for a slot.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -35,6 +39,7 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
         }
         try
         {
+            Interlocked.Increment(ref _derivations);
             return derive();
         }
         finally

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Vault.Api.Configuration;
+
+namespace Vault.Api.Proxy;
+
+/// <summary>
+/// The HTTP path to Amazon for proxied calls: one SocketsHttpHandler for every Amazon host, behind a Polly
+/// pipeline per host (circuit breakers do not leak between regions). Retries only requests that are safe to
+/// repeat and have no body; honours Retry-After and x-amzn-RateLimit-Limit; never waits past the budget.
+/// </summary>
+public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
+{
+    public const string ClientName = "amazon-proxy";
+
+    /// <summary>A wait Amazon asks for beyond this is not waited out: the 429 goes back to the caller.</summary>
+    public static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(5);
+
+    public HttpMessageInvoker Invoker { get; } = new(handlers.CreateHandler(ClientName), disposeHandler: false);
+
+    public static IServiceCollection AddAmazonInvoker(IServiceCollection services, VaultOptions options)
+    {
+        services.AddSingleton<AmazonInvoker>();
+        services.AddHttpClient(ClientName)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                EnableMultipleHttp2Connections = true,
+            })
+            .AddResilienceHandler(ClientName, pipeline => Configure(pipeline, options))
+            .SelectPipelineByAuthority();
+        return services;
+    }
+
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, VaultOptions options)
+    {
+        pipeline.AddTimeout(options.AmazonTotalTimeout);
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 4,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = MaxRetryWait,
+            ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Context.GetRequestMessage(), args.Outcome)),
+            DelayGenerator = args => ValueTask.FromResult(AmazonAskedWait(args.Outcome.Result)),
+        });
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 20,
+            SamplingDuration = TimeSpan.FromSeconds(30),
+            BreakDuration = options.AmazonCircuitBreak,
+            // Throttling is Amazon working as designed, not Amazon failing.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || (int?)args.Outcome.Result?.StatusCode >= 500),
+        });
+        pipeline.AddTimeout(options.AmazonAttemptTimeout);
+    }
+
+    private static bool IsRetryable(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome)
+    {
+        if (request is null || request.Content is not null || !(request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options || request.Method == HttpMethod.Delete))
+            return false;
+        if (outcome.Exception is not null)
+            return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+        var response = outcome.Result!;
+        var status = (int)response.StatusCode;
+        if (status == 429)
+            return (AmazonAskedWait(response) ?? TimeSpan.Zero) <= MaxRetryWait;
+        return status >= 500;
+    }
+
+    /// <summary>Retry-After, else the operation's rate from x-amzn-RateLimit-Limit; null lets the backoff decide.</summary>
+    private static TimeSpan? AmazonAskedWait(HttpResponseMessage? response)
+    {
+        if (response is null)
+            return null;
+        if (response.Headers.RetryAfter is { } retryAfter)
+            return retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero) : null);
+        if ((int)response.StatusCode == 429 && response.Headers.TryGetValues("x-amzn-RateLimit-Limit", out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0)
+            return TimeSpan.FromSeconds(1 / rate);
+        return null;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,46 @@
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Vault.Api.Proxy;
+
+/// <summary>
+/// The one place a proxied request is rewritten: the caller's credentials and the vault's own headers are
+/// removed, Amazon's credentials are added, and the target is the connection's Amazon host and the checked path.
+/// </summary>
+public sealed class AmazonTransformer(Uri target, string api, string accessToken, string? adsClientId) : HttpTransformer
+{
+    /// <summary>Never sent to Amazon: the caller's credentials, the vault's headers, and forwarding metadata.</summary>
+    private static readonly string[] Stripped =
+    [
+        "Authorization", "Cookie", "Proxy-Authorization", "x-amazon-token-secret", "x-amazon-token-secret-new",
+        "x-amz-access-token", "Amazon-Advertising-API-ClientId", RestrictedOperations.DataElementsHeader,
+        "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Real-IP",
+        "x-request-id", "traceparent", "tracestate",
+    ];
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        // None of these is a content header, so YARP put any of them on the request's own headers.
+        foreach (var name in Stripped)
+            proxyRequest.Headers.Remove(name);
+        proxyRequest.Headers.Host = null;
+        proxyRequest.RequestUri = target;
+        if (api == "ads")
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + accessToken);
+            proxyRequest.Headers.TryAddWithoutValidation("Amazon-Advertising-API-ClientId", adsClientId);
+        }
+        else
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("x-amz-access-token", accessToken);
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        // Amazon has no business setting cookies on the vault's origin.
+        httpContext.Response.Headers.Remove("Set-Cookie");
+        return proceed;
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Http.Features;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Vault.Api.Amazon;
+using Vault.Api.Configuration;
+using Vault.Api.Extensions;
+using Vault.Api.Tokens;
+using Vault.Storage;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Vault.Api.Proxy;
+
+/// <summary>
+/// ANY /v1/sellers/{sellerId}/sp-api/{**path} and …/ads/{**path} (API.md "Proxied Amazon calls"): the caller's
+/// request goes to the connection's Amazon host with a fresh access token, streamed both ways by YARP.
+/// </summary>
+public static class ProxyApi
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
+
+    public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder app)
+    {
+        app.Map("/v1/sellers/{sellerId}/sp-api/{**path}", context => ForwardAsync(context, "sp-api")).RequireAuthorization(Scopes.AmazonCall).ExcludeFromDescription();
+        app.Map("/v1/sellers/{sellerId}/ads/{**path}", context => ForwardAsync(context, "ads")).RequireAuthorization(Scopes.AmazonCall).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task ForwardAsync(HttpContext context, string api)
+    {
+        var services = context.RequestServices;
+        var sellerId = (string)context.GetRouteValue("sellerId")!;
+        if (!Identifiers.IsValid(sellerId))
+        {
+            await Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -").ExecuteAsync(context);
+            return;
+        }
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (!ProxyPath.TryParse(rawTarget, out var pathAndQuery, out var path, out var reason))
+        {
+            await Problems.InvalidRequest("path: " + reason).ExecuteAsync(context);
+            return;
+        }
+        var resource = api == "sp-api"
+            ? RestrictedOperations.Match(context.Request.Method, path, context.Request.Headers[RestrictedOperations.DataElementsHeader], out var elementsError)
+            : Reject(context.Request.Headers[RestrictedOperations.DataElementsHeader], out elementsError);
+        if (elementsError is not null)
+        {
+            await Problems.InvalidRequest(elementsError).ExecuteAsync(context);
+            return;
+        }
+        using var secret = SecretHeader.Read(context.Request, out var secretProblem);
+        if (secret is null)
+        {
+            await secretProblem!.ExecuteAsync(context);
+            return;
+        }
+
+        var connection = await services.GetRequiredService<IVaultStore>().GetConnectionAsync(context.Tenant(), sellerId, api, context.RequestAborted);
+        if (connection is null)
+        {
+            await Problems.ConnectionNotFound().ExecuteAsync(context);
+            return;
+        }
+        if (connection.Status == ConnectionStatus.ReauthorizationRequired)
+        {
+            await Problems.ReauthorizationRequired().ExecuteAsync(context);
+            return;
+        }
+        var tokens = services.GetRequiredService<TokenAccess>();
+        var access = await tokens.GetAccessTokenAsync(context, connection, secret, context.RequestAborted);
+        if (access.AccessToken is null)
+        {
+            await access.Failure.WriteAsync(context);
+            return;
+        }
+        var region = Region.Find(connection.Region)!;
+        var credential = access.AccessToken;
+        if (resource is not null)
+        {
+            var rdt = await services.GetRequiredService<RestrictedDataTokenClient>().GetAsync(tokens.Entry(connection, secret)!, region, resource, context.RequestAborted);
+            if (rdt.Token is null)
+            {
+                await WriteRdtFailureAsync(context, rdt);
+                return;
+            }
+            credential = rdt.Token;
+        }
+
+        await SendAsync(context, api, region, pathAndQuery, credential);
+    }
+
+    private static async Task SendAsync(HttpContext context, string api, Region region, string pathAndQuery, string credential)
+    {
+        var services = context.RequestServices;
+        var endpoints = services.GetRequiredService<AmazonEndpoints>();
+        var host = api == "ads" ? region.AdsApiHost : region.SpApiHost;
+        var target = TargetUri(endpoints.BaseFor(host), pathAndQuery);
+        var transformer = new AmazonTransformer(target, api, credential, services.GetRequiredService<VaultOptions>().AdsClientId);
+        var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
+        var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, RequestConfig, transformer);
+        if (error == ForwarderError.None || context.Response.HasStarted)
+            return;
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        context.Response.Clear();
+        var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;
+        var problem = timedOut ? Problems.AmazonTimeout()
+            : exception is BrokenCircuitException ? Problems.AmazonError("Amazon is failing; calls are paused briefly")
+            : error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled ? null
+            : Problems.AmazonError("Amazon could not be reached");
+        if (problem is not null)
+            await problem.ExecuteAsync(context);
+    }
+
+    /// <summary>Appends the checked path to the host's base; then makes sure the result is still on that host.</summary>
+    internal static Uri TargetUri(Uri hostBase, string pathAndQuery)
+    {
+        var target = new Uri(hostBase.ToString().TrimEnd('/') + pathAndQuery);
+        if (target.Scheme != hostBase.Scheme || target.Authority != hostBase.Authority || !target.AbsolutePath.StartsWith(hostBase.AbsolutePath.TrimEnd('/') + "/", StringComparison.Ordinal))
+            throw new InvalidOperationException("a proxied path resolved outside its Amazon host");
+        return target;
+    }
+
+    private static RestrictedOperations.Resource? Reject(string? header, out string? error)
+    {
+        error = string.IsNullOrEmpty(header) ? null : $"{RestrictedOperations.DataElementsHeader}: only for SP-API calls";
+        return null;
+    }
+
+    private static async Task WriteRdtFailureAsync(HttpContext context, RestrictedDataTokenClient.Outcome rdt)
+    {
+        if (rdt.AmazonStatus is { } status && rdt.AmazonBody is not null)
+        {
+            // Amazon refused the RDT (e.g. the app lacks the restricted role): its answer is the caller's to see.
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(rdt.AmazonBody);
+            return;
+        }
+        await rdt.Failure.WriteAsync(context);
+    }
+}
