@@ -9,6 +9,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v argon2 >/dev/null || missing+=(argon2)   # reference Argon2 for the KDF vectors
 command -v node >/dev/null || missing+=(nodejs)      # reference Data Border implementation
+[ -x /usr/bin/chromium ] || missing+=(chromium)      # the browser the OAuth browser tests drive
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "tests: 0 passed, 1 failed (could not install ${missing[*]})"; exit 1; }
