@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vault.Api.Extensions;
+using Vault.Storage;
+
+namespace Vault.Api.Sellers;
+
+/// <summary>GET /v1/audit: the caller's tenant's audit events, newest first, filtered by seller and time.</summary>
+public static class AuditApi
+{
+    public sealed record AuditEventView(
+        long Id,
+        DateTimeOffset At,
+        string Action,
+        string Actor,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SellerId,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Api,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Region,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Ip,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail)
+    {
+        public static AuditEventView Of(AuditEvent e) => new(e.Id, e.At, e.Action, e.Actor, e.SellerId, e.Api, e.Region, e.RequestId, e.Ip, e.Detail);
+    }
+
+    public sealed record AuditPage(IReadOnlyList<AuditEventView> Events, string? NextCursor);
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/audit", QueryAsync).RequireAuthorization(Scopes.AuditRead);
+        return app;
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> QueryAsync(HttpContext context, IVaultStore store)
+    {
+        var query = context.Request.Query;
+        if (PageQuery.Read(query, out var limit, out var cursor) is { } pageProblem)
+            return pageProblem;
+        if (PageQuery.Single(query, "sellerId", out var sellerId) is { } sellerProblem)
+            return sellerProblem;
+        if (sellerId is not null && SellerRoute.Check(sellerId) is { } idProblem)
+            return idProblem;
+        if (PageQuery.Single(query, "since", out var sinceText) is { } sinceProblem)
+            return sinceProblem;
+        DateTimeOffset? since = null;
+        if (sinceText is not null)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                return Problems.InvalidRequest("since: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
+            since = parsed;
+        }
+
+        Page<AuditEvent> page;
+        try
+        {
+            page = await store.QueryAuditAsync(context.Tenant(), sellerId, since, limit, cursor, context.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            return PageQuery.BadCursor();
+        }
+        return TypedResults.Ok(new AuditPage([.. page.Items.Select(AuditEventView.Of)], page.NextCursor));
+    }
+}

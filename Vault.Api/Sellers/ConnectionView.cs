@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using Vault.Storage;
+
+namespace Vault.Api.Sellers;
+
+/// <summary>
+/// A connection as API.md lists it. Built field by field from the row, so a blob, secret or token can never
+/// slip into an answer by a property added to <see cref="Connection"/> later.
+/// </summary>
+public sealed record ConnectionView(
+    string Api,
+    string Region,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SellingPartnerId,
+    string Status,
+    string Format,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt)
+{
+    public static ConnectionView Of(Connection connection) => new(
+        connection.Api,
+        connection.Region,
+        connection.SellingPartnerId,
+        connection.Status == ConnectionStatus.ReauthorizationRequired ? "reauthorization_required" : "active",
+        connection.Format,
+        connection.CreatedAt,
+        connection.UpdatedAt,
+        connection.LastUsedAt);
+}
+
+/// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>
+public sealed record SellerView(string SellerId, IReadOnlyList<ConnectionView> Connections)
+{
+    public static SellerView Of(string sellerId, IEnumerable<Connection> connections) => new(sellerId, [.. connections.Select(ConnectionView.Of)]);
+}

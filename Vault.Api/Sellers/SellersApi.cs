@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vault.Api.Extensions;
+using Vault.Api.Tokens;
+using Vault.Storage;
+
+namespace Vault.Api.Sellers;
+
+/// <summary>Sellers as a whole: list them, read one, delete one with every connection it has.</summary>
+public static class SellersApi
+{
+    public sealed record SellerPage(IReadOnlyList<SellerView> Sellers, string? NextCursor);
+
+    public static RouteGroupBuilder MapSellers(this RouteGroupBuilder sellers)
+    {
+        sellers.MapGet("/", ListAsync).RequireAuthorization(Scopes.ConnectionsRead);
+        sellers.MapGet("/{sellerId}", GetAsync).RequireAuthorization(Scopes.ConnectionsRead);
+        sellers.MapDelete("/{sellerId}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        return sellers;
+    }
+
+    private static async Task<Results<Ok<SellerPage>, ProblemHttpResult>> ListAsync(HttpContext context, IVaultStore store)
+    {
+        if (PageQuery.Read(context.Request.Query, out var limit, out var cursor) is { } problem)
+            return problem;
+        Page<SellerSummary> page;
+        try
+        {
+            page = await store.ListSellersAsync(context.Tenant(), limit, cursor, context.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            return PageQuery.BadCursor();
+        }
+        return TypedResults.Ok(new SellerPage([.. page.Items.Select(s => SellerView.Of(s.SellerId, s.Connections))], page.NextCursor));
+    }
+
+    private static async Task<Results<Ok<SellerView>, ProblemHttpResult>> GetAsync(string sellerId, HttpContext context, IVaultStore store)
+    {
+        if (SellerRoute.Check(sellerId) is { } routeProblem)
+            return routeProblem;
+        var connections = await store.GetSellerConnectionsAsync(context.Tenant(), sellerId, context.RequestAborted);
+        return connections.Count == 0 ? Problems.SellerNotFound() : TypedResults.Ok(SellerView.Of(sellerId, connections));
+    }
+
+    private static async Task<Results<Ok<ConnectionsApi.DeleteResponse>, ProblemHttpResult>> DeleteAsync(
+        string sellerId, HttpContext context, TokenAccess tokens, IVaultStore store)
+    {
+        if (SellerRoute.Check(sellerId) is { } routeProblem)
+            return routeProblem;
+        var tenant = context.Tenant();
+        var deleted = await store.DeleteConnectionsAsync(tenant, sellerId, null, context.Event(tenant, "connection.deleted", sellerId, detail: "all connections of the seller"), context.RequestAborted);
+        if (deleted.Count == 0)
+            return Problems.SellerNotFound();
+        tokens.Invalidate(tenant, sellerId);
+        return TypedResults.Ok(ConnectionsApi.DeleteResponse.Of(deleted));
+    }
+}
