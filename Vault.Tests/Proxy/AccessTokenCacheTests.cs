@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Vault.Api.Tokens;
+using Vault.Crypto;
+using Vault.Tests.Support;
+
+namespace Vault.Tests.Proxy;
+
+public class AccessTokenCacheTests
+{
+    private const string Participations = "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations";
+
+    [Fact]
+    public async Task AHundredConcurrentFirstCallsMakeOneLwaCallAndOneKeyDerivation()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        var kdf = vault.Services.GetRequiredService<KdfGate>();
+        var before = kdf.Derivations;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, vault.Simulator.State.Calls.TokenCallsByGrantType.GetValueOrDefault("refresh_token"));
+        Assert.Equal(1, kdf.Derivations - before);
+        foreach (var response in responses)
+            response.Dispose();
+    }
+
+    [Fact]
+    public async Task AWarmCacheDerivesNothingAndAWrongSecretNeverGetsTheCachedToken()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        var kdf = vault.Services.GetRequiredService<KdfGate>();
+        using (var warm = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        var before = kdf.Derivations;
+
+        using (var hit = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        Assert.Equal(before, kdf.Derivations);
+
+        using var wrong = await vault.SendAsync(HttpMethod.Get, Participations, SellerSecret.Generate());
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Contains("secret_mismatch", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before + 1, kdf.Derivations); // the wrong secret had to go the whole way
+        Assert.Equal(2, vault.Simulator.State.Calls.Snapshot().Count(c => c.Host.StartsWith("sellingpartnerapi", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AWrongSecretGuesserIsSlowedToAFewTriesAMinute()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        await Seed.ConnectionAsync(vault, "seller-1");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < SecretGuessLimiter.FailuresPerWindow + 2; i++)
+        {
+            using var response = await vault.SendAsync(HttpMethod.Get, Participations, SellerSecret.Generate());
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == (HttpStatusCode)429)
+                Assert.True(response.Headers.RetryAfter is not null);
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Forbidden, SecretGuessLimiter.FailuresPerWindow), statuses.Take(SecretGuessLimiter.FailuresPerWindow));
+        Assert.All(statuses.Skip(SecretGuessLimiter.FailuresPerWindow), s => Assert.Equal((HttpStatusCode)429, s));
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json;
+using Vault.AmazonSimulator.Controls;
+using Vault.Storage;
+using Vault.Tests.Support;
+
+namespace Vault.Tests.Proxy;
+
+public class ProxyFaultTests
+{
+    private const string Participations = "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations";
+    private const string SpHost = "sellingpartnerapi-na.amazon.com";
+
+    private static Task<VaultHarness> StartAsync() => VaultHarness.StartAsync(settings =>
+    {
+        settings["AMAZON_ATTEMPT_TIMEOUT_MS"] = "300";
+        settings["AMAZON_TOTAL_TIMEOUT_MS"] = "3000";
+    });
+
+    private static FaultSpec Next(params object[] outcomes) =>
+        new(Host: SpHost, Next: outcomes.Select(o => JsonSerializer.SerializeToElement(o)).ToList());
+
+    private static int CallsTo(VaultHarness vault, string pathPrefix) =>
+        vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == SpHost && c.PathAndQuery.StartsWith(pathPrefix, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData("timeout")]
+    [InlineData("reset")]
+    public async Task AnIdempotentCallIsRetriedThroughATransientFault(object fault)
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(Next(fault, fault));
+
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, CallsTo(vault, "/sellers/v1/marketplaceParticipations"));
+    }
+
+    [Fact]
+    public async Task A429WithRetryAfterIsWaitedOutBeforeTheRetry()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, RetryAfterSeconds: 1, Next: [JsonSerializer.SerializeToElement(429)]));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, CallsTo(vault, "/sellers/v1/marketplaceParticipations"));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A429WithoutRetryAfterWaitsForTheOperationsAdvertisedRate()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, PathPrefix: "/orders/v0/orders/", Next: [JsonSerializer.SerializeToElement(429)]));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await vault.SendAsync(HttpMethod.Get, "/v1/sellers/seller-1/sp-api/orders/v0/orders/123-1234567-1234567", seeded.Secret);
+
+        // getOrder is documented at 0.5 requests per second: the retry comes about two seconds later.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, CallsTo(vault, "/orders/v0/orders/123"));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1900), $"retried after {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A429WhoseAdvertisedRateIsBeyondTheBudgetGoesStraightBack()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(Next(429));
+
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.True(response.Headers.Contains("x-amzn-RateLimit-Limit"));
+        Assert.Equal(1, CallsTo(vault, "/sellers/v1/marketplaceParticipations"));
+    }
+
+    [Fact]
+    public async Task PersistentServerErrorsEndInAmazonsOwnStatusAfterTheRetries()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, ErrorRate: 1.0, ErrorStatus: 503));
+
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(5, CallsTo(vault, "/sellers/v1/marketplaceParticipations")); // one try and four retries
+    }
+
+    [Fact]
+    public async Task TimeoutsBeyondTheBudgetAnswer504AmazonTimeout()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var warm = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, TimeoutRate: 1.0, TimeoutMs: 10_000));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("amazon_timeout", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ANonIdempotentCallIsNotRetriedOnceItReachedAmazon()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, PathPrefix: "/tokens", Next: [JsonSerializer.SerializeToElement(503)]));
+
+        using var response = await vault.SendAsync(HttpMethod.Post, "/v1/sellers/seller-1/sp-api/tokens/2021-03-01/restrictedDataToken", seeded.Secret,
+            new { restrictedResources = new[] { new { method = "GET", path = "/orders/v0/orders/123-1234567-1234567/address" } } });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, CallsTo(vault, "/tokens/2021-03-01/restrictedDataToken"));
+    }
+
+    [Fact]
+    public async Task ARevokedRefreshTokenAnswers409AndMarksTheConnection()
+    {
+        await using var vault = await StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Revoke(seeded.RefreshToken);
+
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+        using var again = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("reauthorization_required", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(ConnectionStatus.ReauthorizationRequired, (await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"))!.Status);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(1, vault.Simulator.State.Calls.TokenCallsByGrantType.GetValueOrDefault("refresh_token"));
+    }
+
+    [Fact]
+    public async Task WithAmazonDownCallsFailFastAndTheVaultStaysReady()
+    {
+        await using var vault = await VaultHarness.StartAsync(settings =>
+        {
+            settings["AMAZON_ENDPOINT_OVERRIDE"] = "http://127.0.0.1:9/{host}"; // discard port: nothing listens
+            settings["AMAZON_TOTAL_TIMEOUT_MS"] = "3000";
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await vault.SendAsync(HttpMethod.Get, Participations, seeded.Secret);
+        using var ready = await vault.Http.GetAsync("/readyz");
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout, $"{response.StatusCode}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}
