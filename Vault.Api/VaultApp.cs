@@ -32,12 +32,13 @@ public static class VaultApp
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestBodySize = BodyLimits.ProxyBodyBytes;
         });
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IVaultStore>(_ => new SqliteVaultStore(options.Database));
-        services.AddSingleton(KdfGate.ForThisMachine());
+        services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<AccessTokenCache>();
         services.AddScoped<TokenAccess>();
@@ -56,6 +57,7 @@ public static class VaultApp
         var app = builder.Build();
         app.UseRequestIds();
         app.UseVaultErrors();
+        app.UseBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -64,7 +66,7 @@ public static class VaultApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOAuth();
         app.MapProxy();
-        app.MapGroup("/v1/sellers").MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
+        app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
         return app;
     }

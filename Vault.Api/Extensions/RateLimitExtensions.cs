@@ -7,6 +7,7 @@ namespace Vault.Api.Extensions;
 public static class RateLimitExtensions
 {
     public const string OAuthPolicy = "oauth-per-ip";
+    public const string TenantWritesPolicy = "writes-per-tenant";
 
     public static IServiceCollection AddVaultRateLimits(this IServiceCollection services) =>
         services.AddRateLimiter(limiter =>
@@ -22,5 +23,15 @@ public static class RateLimitExtensions
             limiter.AddPolicy(OAuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // A runaway WMS job cannot rewrite a tenant's connections in a tight loop; reads are not limited here.
+            limiter.AddPolicy(TenantWritesPolicy, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("reads")
+                : RateLimitPartition.GetTokenBucketLimiter(context.User.Tenant(), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = 120,
+                    TokensPerPeriod = 20,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+                    QueueLimit = 0,
+                }));
         });
 }

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Vault.Api.Tokens;
+using Vault.Crypto;
+using Vault.Tests.Support;
+
+namespace Vault.Tests.Limits;
+
+public class LimitTests
+{
+    [Fact]
+    public async Task AnOversizedBodyOnTheVaultsOwnRoutesIsRefusedWith413()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var secret = SellerSecret.Generate();
+
+        using var response = await vault.SendAsync(HttpMethod.Put, "/v1/sellers/seller-1/connections/sp-api", secret,
+            new { region = "na", refreshToken = new string('x', 70 * 1024) });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("payload_too_large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"));
+    }
+
+    [Fact]
+    public async Task AChunkedOversizedBodyIsRefusedToo()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        using var request = vault.Request(HttpMethod.Put, "/v1/sellers/seller-1/connections/sp-api", SellerSecret.Generate());
+        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"region\":\"na\",\"refreshToken\":\"" + new string('x', 100 * 1024) + "\"}")));
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await vault.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"));
+    }
+
+    [Fact]
+    public async Task ProxiedCallsMayCarryLargerBodies()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1", "ads");
+
+        using var response = await vault.SendAsync(HttpMethod.Post, "/v1/sellers/seller-1/ads/sp/campaigns/list", seeded.Secret, new { filler = new string('x', 200 * 1024) });
+
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains(vault.Simulator.State.Calls.Snapshot(), c => c.PathAndQuery == "/sp/campaigns/list");
+    }
+
+    [Fact]
+    public async Task ATenantsWritesAreRateLimitedWithoutSlowingOtherTenants()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 125; i++)
+        {
+            using var response = await vault.SendAsync(HttpMethod.Delete, $"/v1/sellers/seller-{i}/connections/sp-api", jwt: vault.Jwt(tenant: "busy"));
+            statuses.Add(response.StatusCode);
+        }
+        using var other = await vault.SendAsync(HttpMethod.Delete, "/v1/sellers/seller-1/connections/sp-api", jwt: vault.Jwt(tenant: "calm"));
+        using var read = await vault.SendAsync(HttpMethod.Get, "/v1/sellers", jwt: vault.Jwt(tenant: "busy"));
+
+        Assert.All(statuses.Take(120), s => Assert.Equal(HttpStatusCode.NotFound, s));
+        Assert.Contains((HttpStatusCode)429, statuses.Skip(120));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task AFloodOfColdRequestsIsAnsweredOkOrBusyNeverAnythingElse()
+    {
+        await using var tight = await VaultHarness.StartAsync(host: builder => builder.Services.AddSingleton(new KdfGate(1, 2)));
+        var sellers = new List<Seed.Seeded>();
+        for (var i = 0; i < 12; i++)
+            sellers.Add(await Seed.ConnectionAsync(tight, $"seller-{i}", kdf: new Vault.Crypto.Kdf.ScryptParameters(14, 8, 1)));
+
+        var responses = await Task.WhenAll(sellers.Select((s, i) =>
+            tight.SendAsync(HttpMethod.Get, $"/v1/sellers/seller-{i}/sp-api/sellers/v1/marketplaceParticipations", s.Secret)));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{r.StatusCode}"));
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, r => Assert.NotNull(r.Headers.RetryAfter));
+        Assert.Contains("\"busy\"", await busy[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var response in responses)
+            response.Dispose();
+    }
+
+    [Fact]
+    public async Task TheKdfGateRefusesBeyondItsQueue()
+    {
+        using var gate = new KdfGate(1, 2);
+        using var release = new ManualResetEventSlim();
+        var running = Task.Run(() => gate.RunAsync(() => { release.Wait(); return "first"; }, CancellationToken.None));
+        while (gate.Derivations == 0)
+            await Task.Delay(10);
+        var queued = Enumerable.Range(0, 2).Select(_ => gate.RunAsync(() => "queued", CancellationToken.None)).ToList();
+        await Task.Delay(100);
+
+        var refused = await gate.RunAsync(() => "refused", CancellationToken.None);
+
+        Assert.Null(refused);
+        release.Set();
+        Assert.Equal("first", await running);
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal("queued", r));
+    }
+}
