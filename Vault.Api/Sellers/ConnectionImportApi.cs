@@ -70,7 +70,9 @@ public static class ConnectionImportApi
 
         var now = clock.GetUtcNow();
         var region = body.Region!;
-        var connection = new Connection(tenant, sellerId, api, region, null, ConnectionStatus.Active, format, blob, now, now, null);
+        // A re-import keeps the selling partner id an OAuth connect learnt: the import body has no field for it.
+        var previous = await store.GetConnectionAsync(tenant, sellerId, api, ct);
+        var connection = new Connection(tenant, sellerId, api, region, previous?.SellingPartnerId, ConnectionStatus.Active, format, blob, now, now, null);
         var outcome = await store.UpsertConnectionAsync(connection, context.Event(tenant, "connection.imported", sellerId, api, region, $"format {format}"), ct);
         tokens.Invalidate(tenant, sellerId, api);
 

@@ -39,36 +39,28 @@ public static class SecretRotationApi
 
         var tenant = context.Tenant();
         var ct = context.RequestAborted;
-        // Opening a weak or Data Border record upgrades it in place (TokenAccess), which changes the blob this
-        // rotation expects; the second round then sees the upgraded blobs. Any other change is a real conflict.
-        for (var round = 0; round < 2; round++)
+        var connections = await store.GetSellerConnectionsAsync(tenant, sellerId, ct);
+        if (connections.Count == 0)
+            return Problems.SellerNotFound();
+        var replacements = new List<BlobReplacement>(connections.Count);
+        foreach (var connection in connections)
         {
-            var connections = await store.GetSellerConnectionsAsync(tenant, sellerId, ct);
-            if (connections.Count == 0)
-                return Problems.SellerNotFound();
-            var replacements = new List<BlobReplacement>(connections.Count);
-            var upgraded = false;
-            foreach (var connection in connections)
-            {
-                var opened = await tokens.OpenAsync(context, connection, oldSecret, ct);
-                if (opened.Token is null)
-                    return new TokenFailureResult(opened.Failure);
-                upgraded |= TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf);
-                var binding = new TokenBinding(tenant, sellerId, connection.Api);
-                var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(opened.Token.Value, newSecret, binding, options.Kdf), ct);
-                if (sealedBlob is null)
-                    return new TokenFailureResult(TokenFailure.Busy);
-                replacements.Add(new BlobReplacement(connection.Api, connection.Blob, sealedBlob, TokenFormats.V1));
-            }
+            var opened = await tokens.OpenAsync(context, connection, oldSecret, ct);
+            if (opened.Token is null)
+                return new TokenFailureResult(opened.Failure);
+            var binding = new TokenBinding(tenant, sellerId, connection.Api);
+            var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(opened.Token.Value, newSecret, binding, options.Kdf), ct);
+            if (sealedBlob is null)
+                return new TokenFailureResult(TokenFailure.Busy);
+            // Expect the blob the token was read from: opening may have just upgraded a weak record in place.
+            replacements.Add(new BlobReplacement(connection.Api, opened.Blob!, sealedBlob, TokenFormats.V1));
+        }
 
-            var audit = context.Event(tenant, "secret.rotated", sellerId, detail: $"{replacements.Count} connection(s): {string.Join(", ", replacements.Select(r => r.Api))}");
-            if (await store.ReplaceBlobsAsync(tenant, sellerId, replacements, audit, ct))
-            {
-                tokens.Invalidate(tenant, sellerId);
-                return TypedResults.Ok(new RotationResponse(replacements.Count));
-            }
-            if (!upgraded)
-                break;
+        var audit = context.Event(tenant, "secret.rotated", sellerId, detail: $"{replacements.Count} connection(s): {string.Join(", ", replacements.Select(r => r.Api))}");
+        if (await store.ReplaceBlobsAsync(tenant, sellerId, replacements, audit, ct))
+        {
+            tokens.Invalidate(tenant, sellerId);
+            return TypedResults.Ok(new RotationResponse(replacements.Count));
         }
         return Problems.Create(409, "conflict", "Conflict", "connections changed during rotation; retry");
     }

@@ -35,9 +35,10 @@ public sealed class TokenAccess(
             return new(null, opened.Value.Failure == OpenFailure.Corrupt ? TokenFailure.Corrupt : TokenFailure.SecretMismatch);
         }
         var token = opened.Value.Token!;
-        if (TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf))
-            await UpgradeAsync(context, connection, token, secret, binding, ct);
-        return new(token, TokenFailure.None);
+        var blob = TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf)
+            ? await UpgradeAsync(context, connection, token, secret, binding, ct)
+            : connection.Blob;
+        return new(token, TokenFailure.None, blob);
     }
 
     /// <summary>An access token for the connection: from the cache when this secret was verified before, else minted once for all concurrent callers.</summary>
@@ -72,10 +73,10 @@ public sealed class TokenAccess(
             case LwaFailure.None:
                 var now = clock.GetUtcNow();
                 var expiresAt = now + TimeSpan.FromSeconds(result.ExpiresIn);
-                // Re-read: an upgrade during OpenAsync changed the blob the entry must match.
-                var current = await store.GetConnectionAsync(connection.Tenant, connection.SellerId, connection.Api, ct) ?? connection;
-                var entry = cache.Store(current, verifier, result.AccessToken!, expiresAt - AccessTokenCache.RefreshMargin);
-                await TouchAsync(current, entry);
+                // Tied to the blob this token was read from: if a rotation or re-import replaced it meanwhile, the entry is never found.
+                var minted = connection with { Blob = opened.Blob! };
+                var entry = cache.Store(minted, verifier, result.AccessToken!, expiresAt - AccessTokenCache.RefreshMargin);
+                await TouchAsync(minted, entry);
                 return new AccessTokenResult(result.AccessToken, expiresAt, TokenFailure.None);
             case LwaFailure.InvalidGrant:
                 await store.SetStatusAsync(connection.Tenant, connection.SellerId, connection.Api, ConnectionStatus.ReauthorizationRequired,
@@ -90,16 +91,19 @@ public sealed class TokenAccess(
         }
     }
 
-    private async Task UpgradeAsync(HttpContext context, Connection connection, RefreshToken token, SellerSecret secret, TokenBinding binding, CancellationToken ct)
+    /// <summary>Re-encrypts under the configured parameters; returns the blob the record holds afterwards.</summary>
+    private async Task<byte[]> UpgradeAsync(HttpContext context, Connection connection, RefreshToken token, SellerSecret secret, TokenBinding binding, CancellationToken ct)
     {
         var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(token.Value, secret, binding, options.Kdf), ct);
         if (sealedBlob is null)
-            return; // busy: the record stays readable and is upgraded next time
+            return connection.Blob; // busy: the record stays readable and is upgraded next time
         var replaced = await store.ReplaceBlobsAsync(connection.Tenant, connection.SellerId,
             [new BlobReplacement(connection.Api, connection.Blob, sealedBlob, TokenFormats.V1)],
             context.Event(connection.Tenant, "connection.upgraded", connection.SellerId, connection.Api, connection.Region, $"from {connection.Format}"), ct);
-        if (replaced)
-            logger.LogInformation("re-encrypted {Connection} under the configured KDF parameters", AccessTokenCache.KeyOf(connection));
+        if (!replaced)
+            return connection.Blob; // someone else changed the record first; theirs stands
+        logger.LogInformation("re-encrypted {Connection} under the configured KDF parameters", AccessTokenCache.KeyOf(connection));
+        return sealedBlob;
     }
 
     private async Task TouchAsync(Connection connection, AccessTokenCache.Entry entry)

@@ -43,8 +43,8 @@ public static class TokenFailureProblems
     }
 }
 
-/// <summary>A decrypted refresh token, or why not.</summary>
-public readonly record struct OpenedToken(Crypto.Formats.RefreshToken? Token, TokenFailure Failure);
+/// <summary>A decrypted refresh token and the blob it is now stored under (a new one when the record was upgraded), or why not.</summary>
+public readonly record struct OpenedToken(Crypto.Formats.RefreshToken? Token, TokenFailure Failure, byte[]? Blob = null);
 
 /// <summary>An access token for one connection, or why not. Never printed.</summary>
 public sealed record AccessTokenResult(string? AccessToken, DateTimeOffset ExpiresAt, TokenFailure Failure)
