@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Vault.Api.Configuration;
+using Vault.Storage.Sqlite;
+
+namespace Vault.Api.Cli;
+
+public static class MaintenanceCommands
+{
+    public static Command Migrate()
+    {
+        var command = new Command("migrate", "Apply pending database migrations (the server also does this on start).");
+        command.SetAction(async (result, ct) =>
+        {
+            var path = VaultCli.Environment()["VAULT_DATABASE"] is { Length: > 0 } configured ? configured : "data/vault.db";
+            try
+            {
+                await using var store = new SqliteVaultStore(path);
+                await store.MigrateAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: {e.Message}");
+                return 1;
+            }
+            await result.InvocationConfiguration.Output.WriteLineAsync($"migrate: {path} is up to date");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CheckConfig()
+    {
+        var command = new Command("check-config", "Validate the environment's configuration; one line per problem.");
+        command.SetAction(result =>
+        {
+            var (_, problems) = VaultConfiguration.Read(VaultCli.Environment());
+            foreach (var problem in problems)
+                result.InvocationConfiguration.Error.WriteLine($"config: {problem}");
+            if (problems.Count == 0)
+                result.InvocationConfiguration.Output.WriteLine("config: ok");
+            return problems.Count == 0 ? 0 : 2;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Vault.Api.Cli;
+
+/// <summary>
+/// The vault executable's commands. No arguments, or ASP.NET Core's own (--urls …), means serve: that is how
+/// the container starts it. Every command exits non-zero with a one-line reason on bad input and writes nothing.
+/// </summary>
+public static class VaultCli
+{
+    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        if (args.Length == 0 || !Commands.Contains(args[0], StringComparer.Ordinal))
+            return await ServeCommand.ServeAsync(args);
+
+        var root = new RootCommand("Amazon token vault: holds sellers' Amazon refresh tokens encrypted under secrets it never stores.")
+        {
+            ServeCommand.Create(),
+            SecretCommand.Create(),
+            TokenCommand.Create(),
+            MaintenanceCommands.Migrate(),
+            MaintenanceCommands.CheckConfig(),
+            ImportDataBorderCommand.Create(),
+        };
+        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
+        return await root.Parse(args).InvokeAsync(configuration);
+    }
+
+    /// <summary>The process environment as configuration, exactly as the server reads it.</summary>
+    public static IConfiguration Environment() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
+}
