@@ -25,7 +25,8 @@ public static class RedirectOrigin
     public static bool IsAllowed(string? url, IReadOnlyList<string> allowedOrigins, out Uri? target)
     {
         target = null;
-        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || url.Any(char.IsControl) || url.Contains('\\', StringComparison.Ordinal))
+        // Uri quietly trims and escapes whitespace; refusing it keeps the URL that was checked the URL that is used.
+        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || url.Contains('\\', StringComparison.Ordinal))
             return false;
         if (!TryNormalize(url, out var origin) || !allowedOrigins.Contains(origin, StringComparer.Ordinal))
             return false;

@@ -21,12 +21,14 @@ public static class VaultConfiguration
             problems.Add($"COOKIE_ENCRYPTION_KEY must be exactly 64 characters (it has {cookieKey.Length})");
 
         var publicBase = ParseUrl(Get("PUBLIC_BASE_URL") ?? "http://127.0.0.1:8080", "PUBLIC_BASE_URL", problems);
-        var jwks = Get("JWKS_ENDPOINT") is { } jwksText ? ParseJwksUrl(jwksText, problems) : null;
+        // A malformed JWKS_ENDPOINT is its own line; it does not also count as "no JWT configuration".
+        var jwksText = Get("JWKS_ENDPOINT");
+        var jwks = jwksText is null ? null : ParseJwksUrl(jwksText, problems);
         var jwtSecret = Get("JWT_SECRET");
-        if (jwks is null && jwtSecret is null)
+        if (jwksText is null && jwtSecret is null)
             problems.Add("JWT_SECRET or JWKS_ENDPOINT must be set: callers authenticate with a JWT");
-        else if (jwks is null && Encoding.UTF8.GetByteCount(jwtSecret!) < 32)
-            problems.Add("JWT_SECRET must be at least 32 bytes for HS256");
+        else if (jwksText is null && Encoding.UTF8.GetByteCount(jwtSecret!) is var secretBytes and < 32)
+            problems.Add($"JWT_SECRET must be at least 32 bytes for HS256 (it has {secretBytes})");
         if (jwks is not null && jwks.Scheme != Uri.UriSchemeHttps && !jwks.IsLoopback)
             problems.Add("JWKS_ENDPOINT must be https (http only on loopback)");
 
@@ -34,8 +36,10 @@ public static class VaultConfiguration
         var origins = ReadOrigins(Get("ALLOWED_REDIRECT_ORIGINS"), problems);
 
         var endpointOverride = Get("AMAZON_ENDPOINT_OVERRIDE");
+        // On Linux "/x/{host}" parses as an absolute file: URI, so the scheme is checked too.
         if (endpointOverride is not null && (!endpointOverride.Contains("{host}", StringComparison.Ordinal)
-            || !Uri.TryCreate(endpointOverride.Replace("{host}", "h", StringComparison.Ordinal), UriKind.Absolute, out _)))
+            || !Uri.TryCreate(endpointOverride.Replace("{host}", "h", StringComparison.Ordinal), UriKind.Absolute, out var overrideUri)
+            || overrideUri.Scheme != Uri.UriSchemeHttp && overrideUri.Scheme != Uri.UriSchemeHttps))
             problems.Add("AMAZON_ENDPOINT_OVERRIDE must be a URL template containing {host}, e.g. http://127.0.0.1:9000/{host}");
 
         var draft = Get("SPAPI_DRAFT_APP");
@@ -127,6 +131,8 @@ public static class VaultConfiguration
             else
                 problems.Add($"ALLOWED_REDIRECT_ORIGINS entry '{entry}' is not an origin (scheme://host[:port], https unless loopback)");
         }
+        if (origins.Count == 0 && !problems.Any(p => p.StartsWith("ALLOWED_REDIRECT_ORIGINS", StringComparison.Ordinal)))
+            problems.Add("ALLOWED_REDIRECT_ORIGINS lists no origin: sellers could never be sent back");
         return origins;
     }
 }

@@ -74,15 +74,21 @@ public static class AuthenticationExtensions
         };
         if (options.JwksEndpoint is null)
             parameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSecret!));
+        else
+            // A token is checked only against the key its kid names: a made-up kid is refused (and prompts a
+            // rate-limited re-fetch) instead of being tried against every key the IdP publishes.
+            parameters.TryAllIssuerSigningKeys = false;
         return parameters;
     }
 
     private static Task AttachTenant(TokenValidatedContext context, string tenantClaim)
     {
-        var tenant = context.Principal!.FindFirst(tenantClaim)?.Value ?? Scopes.DefaultTenant;
-        if (!Identifiers.IsValid(tenant))
+        // A JSON array becomes several claims: a token naming two tenants names none we could trust.
+        var claims = context.Principal!.FindAll(tenantClaim).ToList();
+        var tenant = claims.Count == 0 ? Scopes.DefaultTenant : claims[0].Value;
+        if (claims.Count > 1 || !Identifiers.IsValid(tenant))
         {
-            context.Fail("the tenant claim is not a valid identifier");
+            context.Fail("the tenant claim is not one valid identifier");
             return Task.CompletedTask;
         }
         context.Principal.Identities.First().AddClaim(new Claim(Scopes.TenantClaimType, tenant));

@@ -39,7 +39,7 @@ public static class OAuthApi
         var expiresAt = now + OAuthSealers.Lifetime;
         await store.CreateOneTimeAsync("state", state, expiresAt, context.RequestAborted);
         context.Response.Cookies.Append(CookieName, sealers.SealCookie(new OAuthCookie(state, ticket, expiresAt)), CookieOptions(options, OAuthSealers.Lifetime));
-        return Results.Redirect(consent.For(ticket, state).ToString());
+        return Results.Redirect(consent.For(ticket, state).AbsoluteUri);
     }
 
     private static async Task<IResult> CallbackAsync(HttpContext context, OAuthSealers sealers, IVaultStore store, OAuthConnector connector, VaultOptions options, TimeProvider clock)
@@ -62,7 +62,8 @@ public static class OAuthApi
         var back = outcome.Error is null
             ? new Dictionary<string, string?> { ["status"] = "connected", ["sellerId"] = ticket.SellerId, ["api"] = ticket.Api }
             : new Dictionary<string, string?> { ["status"] = "error", ["error"] = outcome.Error };
-        return Results.Redirect(QueryHelpers.AddQueryString(redirect!.ToString(), back));
+        // AbsoluteUri, not ToString(): ToString() unescapes %20 and %C3%A9, and a raw non-ASCII Location header is a 500.
+        return Results.Redirect(QueryHelpers.AddQueryString(redirect!.AbsoluteUri, back));
     }
 
     internal static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } values && values[0] is { Length: > 0 and <= 2048 } value ? value : null;
@@ -77,7 +78,8 @@ public static class OAuthApi
         HttpOnly = true,
         SameSite = SameSiteMode.Lax,
         Secure = options.UsesHttps,
-        Path = "/oauth",
+        // The browser sees PUBLIC_BASE_URL's path (a proxy may strip it before the vault): /oauth alone would miss /vault/oauth/callback.
+        Path = options.PublicBaseUrl.AbsolutePath.TrimEnd('/') + "/oauth",
         MaxAge = maxAge,
         IsEssential = true,
     };

@@ -31,7 +31,8 @@ public static class TestJwt
         });
     }
 
-    public static string Signed(SigningCredentials credentials, string scopes = AllScopes, DateTime? expires = null, string? issuer = null, string? audience = null)
+    public static string Signed(SigningCredentials credentials, string scopes = AllScopes, DateTime? expires = null, string? issuer = null, string? audience = null,
+        IDictionary<string, object>? headers = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -43,12 +44,21 @@ public static class TestJwt
             NotBefore = now.AddSeconds(-5),
             Expires = expires ?? now.AddMinutes(10),
             SigningCredentials = credentials,
+            AdditionalHeaderClaims = headers,
         });
     }
 
     /// <summary>A token with any header and payload and the given signature part, for attacks the library will not produce.</summary>
     public static string Raw(string headerJson, string payloadJson, string signature = "") =>
         $"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}.{signature}";
+
+    /// <summary>A correctly HS256-signed token over any header and payload, for claims the library insists on adding (exp).</summary>
+    public static string Hs256Raw(byte[] key, string headerJson, string payloadJson)
+    {
+        var signingInput = $"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}";
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
+    }
 
     public static long Epoch(DateTime time) => new DateTimeOffset(time).ToUnixTimeSeconds();
 }

@@ -41,7 +41,10 @@ public sealed class VaultHarness : IAsyncDisposable
     public IVaultStore Store => _vault.Services.GetRequiredService<IVaultStore>();
     public IServiceProvider Services => _vault.Services;
 
-    public static async Task<VaultHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<SimulatorOptions>? simulator = null)
+    /// <param name="host">Last say over the vault's builder, e.g. <c>builder.Services.AddSingleton&lt;TimeProvider&gt;(clock)</c>
+    /// (VaultApp registers TimeProvider with TryAdd, so this one wins).</param>
+    public static async Task<VaultHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<SimulatorOptions>? simulator = null,
+        Action<WebApplicationBuilder>? host = null)
     {
         var sim = await RunningSimulator.StartAsync(simulator);
         var directory = Path.Combine(Path.GetTempPath(), "vault-test-" + Guid.NewGuid().ToString("N"));
@@ -67,6 +70,7 @@ public sealed class VaultHarness : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
+            host?.Invoke(builder);
         });
         await vault.MigrateAsync();
         await vault.StartAsync();
