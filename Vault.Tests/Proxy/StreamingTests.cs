@@ -3,6 +3,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Proxy;
 
+[Collection(MeasurementCollection.Name)]
 public class StreamingTests
 {
     [Fact]
