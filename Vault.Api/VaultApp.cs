@@ -23,7 +23,8 @@ public static class VaultApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        configure?.Invoke(builder);
+        builder.AddVaultObservability();
+        configure?.Invoke(builder); // after the logging set-up, so tests can add their own log providers
         var (options, problems) = VaultConfiguration.Read(builder.Configuration);
         if (problems.Count > 0)
             throw new ConfigurationException(problems);
@@ -58,11 +59,14 @@ public static class VaultApp
         app.UseRequestIds();
         app.UseVaultErrors();
         app.UseBodyLimits();
+        app.UseRouting();
+        app.UseVaultMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapHealth();
+        app.MapVaultMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOAuth();
         app.MapProxy();

@@ -24,6 +24,13 @@ public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultO
 
     private async Task<LwaResult> PostAsync(Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
+        var result = await SendAsync(region, api, fields, ct);
+        Extensions.VaultMetrics.LwaCalls.WithLabels(fields[0].Value, result.Failure.ToString()).Inc();
+        return result;
+    }
+
+    private async Task<LwaResult> SendAsync(Region region, string api, (string Key, string Value)[] fields, CancellationToken ct)
+    {
         var (clientId, clientSecret) = api == "ads" ? (options.AdsClientId, options.AdsClientSecret) : (options.SpApiClientId, options.SpApiClientSecret);
         if (clientId is null || clientSecret is null)
             return new LwaResult(LwaFailure.ClientRejected, AmazonCode: "not_configured");

@@ -26,12 +26,17 @@ public static class ProblemDetailsExtensions
         });
 
     /// <summary>A fresh request id per request, echoed in x-request-id; a caller-sent id is never trusted or reflected.</summary>
-    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app)
     {
-        context.TraceIdentifier = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
-        return next(context);
-    });
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vault.Requests");
+        return app.Use(async (context, next) =>
+        {
+            context.TraceIdentifier = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+            context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+            using (logger.BeginScope(new Dictionary<string, object> { ["requestId"] = context.TraceIdentifier }))
+                await next(context);
+        });
+    }
 
     public static IApplicationBuilder UseVaultErrors(this IApplicationBuilder app)
     {

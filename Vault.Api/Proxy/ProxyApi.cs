@@ -99,7 +99,11 @@ public static class ProxyApi
         var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
         var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
+        {
+            VaultMetrics.AmazonResponses.WithLabels(host, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             return;
+        }
+        VaultMetrics.AmazonResponses.WithLabels(host, "error").Inc();
         var exception = context.GetForwarderErrorFeature()?.Exception;
         context.Response.Clear();
         var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;

@@ -1,3 +1,5 @@
+using Prometheus;
+
 namespace Vault.Api.Tokens;
 
 /// <summary>
@@ -27,20 +29,23 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
         if (Interlocked.Increment(ref _waiting) > queueLimit)
         {
             Interlocked.Decrement(ref _waiting);
+            Extensions.VaultMetrics.KdfRefused.Inc();
             return null;
         }
+        Extensions.VaultMetrics.KdfQueue.Set(Waiting);
         try
         {
             await _slots.WaitAsync(ct);
         }
         finally
         {
-            Interlocked.Decrement(ref _waiting);
+            Extensions.VaultMetrics.KdfQueue.Set(Interlocked.Decrement(ref _waiting));
         }
         try
         {
             Interlocked.Increment(ref _derivations);
-            return derive();
+            using (Extensions.VaultMetrics.KdfSeconds.NewTimer())
+                return derive();
         }
         finally
         {

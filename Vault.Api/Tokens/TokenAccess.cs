@@ -47,9 +47,11 @@ public sealed class TokenAccess(
         var verifier = cache.Verifier(connection, secret);
         if (cache.Find(connection, verifier, clock.GetUtcNow()) is { } entry)
         {
+            VaultMetrics.AccessTokenCache.WithLabels("hit").Inc();
             await TouchAsync(connection, entry);
             return new AccessTokenResult(entry.AccessToken, entry.RefreshAt + AccessTokenCache.RefreshMargin, TokenFailure.None);
         }
+        VaultMetrics.AccessTokenCache.WithLabels("miss").Inc();
         var flight = AccessTokenCache.KeyOf(connection) + "#" + Convert.ToHexString(verifier);
         // The flight is not tied to one caller's cancellation: others may be waiting on it.
         return await cache.SingleFlightAsync(flight, () => MintAsync(context, connection, secret, verifier, CancellationToken.None));

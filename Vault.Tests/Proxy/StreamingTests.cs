@@ -3,7 +3,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Proxy;
 
-[Collection(MeasurementCollection.Name)]
+[Collection(ProcessMeasurements.Name)]
 public class StreamingTests
 {
     [Fact]

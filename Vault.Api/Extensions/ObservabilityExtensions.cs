@@ -1,0 +1,54 @@
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Prometheus;
+
+namespace Vault.Api.Extensions;
+
+/// <summary>
+/// JSON logs with the request id in scope; Prometheus metrics on /metrics; OpenTelemetry tracing when the
+/// standard OTEL_ variables ask for it. ASP.NET Core's and YARP's per-request information logs are off: they
+/// print full URLs, and the OAuth URLs carry tickets, states and authorization codes.
+/// </summary>
+public static class ObservabilityExtensions
+{
+    public static WebApplicationBuilder AddVaultObservability(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        if (TracingRequested(builder.Configuration))
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "amazon-token-vault"))
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"))
+                    .AddSource("System.Net.Http")
+                    .AddOtlpExporter());
+        }
+        return builder;
+    }
+
+    /// <summary>The standard switch: an OTLP endpoint, or OTEL_TRACES_EXPORTER=otlp.</summary>
+    public static bool TracingRequested(IConfiguration config) =>
+        !string.IsNullOrEmpty(config["OTEL_EXPORTER_OTLP_ENDPOINT"]) || !string.IsNullOrEmpty(config["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+        || string.Equals(config["OTEL_TRACES_EXPORTER"], "otlp", StringComparison.OrdinalIgnoreCase);
+
+    public static IApplicationBuilder UseVaultMetrics(this IApplicationBuilder app) =>
+        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+
+    public static IEndpointRouteBuilder MapVaultMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapMetrics("/metrics").ExcludeFromDescription();
+        return app;
+    }
+}
