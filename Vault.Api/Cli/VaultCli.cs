@@ -12,7 +12,8 @@ public static class VaultCli
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        if (args.Length == 0 || !Commands.Contains(args[0], StringComparer.Ordinal))
+        // ASP.NET Core's own switches (--urls …) also mean serve; a word that is not a command is a typo, not a server.
+        if (args.Length == 0 || (args[0].StartsWith('-') && !Commands.Contains(args[0], StringComparer.Ordinal)))
             return await ServeCommand.ServeAsync(args);
 
         var root = new RootCommand("Amazon token vault: holds sellers' Amazon refresh tokens encrypted under secrets it never stores.")
