@@ -10,10 +10,17 @@ missing=()
 command -v argon2 >/dev/null || missing+=(argon2)   # reference Argon2 for the KDF vectors
 command -v node >/dev/null || missing+=(nodejs)      # reference Data Border implementation
 [ -x /usr/bin/chromium ] || missing+=(chromium)      # the browser the OAuth browser tests drive
+command -v npm >/dev/null || missing+=(npm)          # installs Litestream for the deploy tests
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "tests: 0 passed, 1 failed (could not install ${missing[*]})"; exit 1; }
 fi
+
+# Deploy tests: a real Litestream 0.3.13 (npm ships the binary; .tools/ is git-ignored via node_modules/)
+# and moto_server as a local S3 (the machine's Python has it; pip is the fallback).
+litestream=.tools/node_modules/@flydotio/litestream-linux-x64/litestream
+[ -x "$litestream" ] || { echo "installing: litestream"; npm install --no-save --silent --prefix .tools @flydotio/litestream-linux-x64@1.0.1 >/dev/null 2>&1; } || { echo "tests: 0 passed, 1 failed (could not install litestream)"; exit 1; }
+python3 -c 'import moto.server' 2>/dev/null || { echo "installing: moto"; python3 -m pip install -q 'moto[server]' >/dev/null 2>&1; } || { echo "tests: 0 passed, 1 failed (could not install moto)"; exit 1; }
 
 if ! dotnet build Vault.slnx -nologo -v quiet -clp:NoSummary; then
   echo "tests: 0 passed, 1 failed (build failed)"
