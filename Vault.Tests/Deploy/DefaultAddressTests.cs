@@ -7,7 +7,7 @@ namespace Vault.Tests.Deploy;
 /// <summary>API.md: `dotnet Vault.Api.dll` with no ASPNETCORE_URLS serves on http://0.0.0.0:8080, the port fly.toml routes to.</summary>
 public sealed partial class DefaultAddressTests
 {
-    [Fact(Skip = "Vault.Api listens on http://localhost:5000 when ASPNETCORE_URLS is unset (Kestrel's default); VaultApp must default to http://0.0.0.0:8080")]
+    [Fact]
     public async Task WithoutAspNetCoreUrlsTheVaultListensOnPort8080OnAllInterfaces()
     {
         var directory = DeployTools.NewTempDirectory();
