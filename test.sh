@@ -10,6 +10,7 @@ missing=()
 command -v argon2 >/dev/null || missing+=(argon2)   # reference Argon2 for the KDF vectors
 command -v node >/dev/null || missing+=(nodejs)      # reference Data Border implementation
 [ -x /usr/bin/chromium ] || missing+=(chromium)      # the browser the OAuth browser tests drive
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)  # the PostgreSQL store's tests start a throwaway server
 command -v npm >/dev/null || missing+=(npm)          # installs Litestream for the deploy tests
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

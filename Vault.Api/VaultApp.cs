@@ -41,7 +41,7 @@ public static class VaultApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IVaultStore>(_ => new SqliteVaultStore(options.Database));
+        services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database));
         services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<AccessTokenCache>();

@@ -44,7 +44,7 @@ public static class ImportDataBorderCommand
                 return 1;
             }
             var database = VaultCli.Environment()["VAULT_DATABASE"] is { Length: > 0 } configured ? configured : "data/vault.db";
-            await using var store = new SqliteVaultStore(database);
+            await using var store = VaultStoreFactory.Create(database);
             await store.MigrateAsync(ct);
             var (imported, kept) = await ImportAsync(store, rows, result.GetValue(replace), output, ct);
             await output.WriteLineAsync($"import-databorder: {imported} imported, {kept} kept as they were, 0 failed");

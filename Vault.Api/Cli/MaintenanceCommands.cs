@@ -14,7 +14,7 @@ public static class MaintenanceCommands
             var path = VaultCli.Environment()["VAULT_DATABASE"] is { Length: > 0 } configured ? configured : "data/vault.db";
             try
             {
-                await using var store = new SqliteVaultStore(path);
+                await using var store = Vault.Storage.VaultStoreFactory.Create(path);
                 await store.MigrateAsync(ct);
             }
             catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)

@@ -1,0 +1,167 @@
+using Npgsql;
+using static Vault.Storage.Postgres.PostgresCommands;
+
+namespace Vault.Storage.Postgres;
+
+/// <summary>Reading and writing connection rows (the blobs' wiping paths are in PostgresVaultStore.Blobs.cs).</summary>
+public sealed partial class PostgresVaultStore
+{
+    private const string SelectConnections = PostgresConnectionRows.Select;
+
+    public async Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default)
+    {
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = db.Command(
+            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
+            Text("tenant", tenant), Text("seller", sellerId), Text("api", api));
+        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<Connection>> GetSellerConnectionsAsync(string tenant, string sellerId, CancellationToken ct = default)
+    {
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = SelectSellerRows(db, tenant, sellerId, api: null, forUpdate: false);
+        return await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+    }
+
+    public async Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default)
+    {
+        limit = PageCursor.ClampLimit(limit);
+        var after = cursor is null ? null : PageCursor.ToKey(cursor);
+
+        // One seller more than the page holds tells whether there is a next page. The keyset condition is
+        // left out rather than made optional in SQL, so that it stays a range seek on the primary key
+        // (whose COLLATE "C" orders seller ids bytewise, as SQLite does).
+        var afterCursor = after is null ? "" : " AND seller_id > @after";
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = db.Command(
+            SelectConnections + " WHERE tenant = @tenant AND seller_id IN (SELECT DISTINCT seller_id FROM connections WHERE tenant = @tenant" +
+            afterCursor + " ORDER BY seller_id LIMIT @take) ORDER BY seller_id, api;",
+            Text("tenant", tenant), Text("after", after), Int("take", limit + 1));
+        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+
+        var sellers = rows
+            .GroupBy(row => row.SellerId, StringComparer.Ordinal)
+            .Select(group => new SellerSummary(group.Key, group.ToList()))
+            .ToList();
+        if (sellers.Count <= limit)
+        {
+            return new Page<SellerSummary>(sellers, null);
+        }
+
+        sellers.RemoveAt(sellers.Count - 1);
+        return new Page<SellerSummary>(sellers, PageCursor.FromKey(sellers[^1].SellerId));
+    }
+
+    public async Task<UpsertOutcome> UpsertConnectionAsync(Connection connection, AuditEvent audit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(audit);
+        RequireSameTenant(connection.Tenant, audit);
+
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var outcome = await InsertOrReplaceAsync(db, connection, ct).ConfigureAwait(false);
+        await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return outcome;
+    }
+
+    public async Task<bool> SetStatusAsync(string tenant, string sellerId, string api, ConnectionStatus status, AuditEvent? audit, CancellationToken ct = default)
+    {
+        RequireSameTenant(tenant, audit);
+        var statusText = PostgresConnectionRows.StatusText(status);
+
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var changed = await db.ExecuteAsync(
+            "UPDATE connections SET status = @status, updated_at = @now WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
+            ct,
+            Text("status", statusText), Time("now", TimeOf(audit)),
+            Text("tenant", tenant), Text("seller", sellerId), Text("api", api)).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            return false;
+        }
+
+        if (audit is not null)
+        {
+            await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task TouchLastUsedAsync(string tenant, string sellerId, string api, DateTimeOffset at, CancellationToken ct = default)
+    {
+        // Only moves forward, so a late, out-of-order touch (from this or another instance) cannot make a connection look idle.
+        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await db.ExecuteAsync(
+            """
+            UPDATE connections SET last_used_at = @at
+            WHERE tenant = @tenant AND seller_id = @seller AND api = @api AND (last_used_at IS NULL OR last_used_at < @at);
+            """,
+            ct,
+            Time("at", at), Text("tenant", tenant), Text("seller", sellerId), Text("api", api)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Created or Replaced, exactly, also when another instance writes the same row at the same moment:
+    /// INSERT … ON CONFLICT DO NOTHING claims a new row (waiting for a concurrent inserter to finish first);
+    /// when it finds one, UPDATE replaces it. A row deleted between the two is inserted on the next round.
+    /// A replacement keeps the first created_at: the connection exists since it was first authorized.
+    /// </summary>
+    private static async Task<UpsertOutcome> InsertOrReplaceAsync(NpgsqlConnection db, Connection connection, CancellationToken ct)
+    {
+        NpgsqlParameter[] Values() =>
+        [
+            Text("tenant", connection.Tenant), Text("seller", connection.SellerId), Text("api", connection.Api),
+            Text("region", connection.Region), Text("spid", connection.SellingPartnerId),
+            Text("status", PostgresConnectionRows.StatusText(connection.Status)), Text("format", connection.Format),
+            Bytes("blob", connection.Blob), Time("created", connection.CreatedAt), Time("updated", connection.UpdatedAt),
+            Time("used", connection.LastUsedAt),
+        ];
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var inserted = await db.ExecuteAsync(
+                "INSERT INTO connections (" + Sqlite.ConnectionRows.Columns + """
+                ) VALUES (@tenant, @seller, @api, @region, @spid, @status, @format, @blob, @created, @updated, @used)
+                ON CONFLICT (tenant, seller_id, api) DO NOTHING;
+                """,
+                ct,
+                Values()).ConfigureAwait(false);
+            if (inserted == 1)
+            {
+                return UpsertOutcome.Created;
+            }
+
+            // The old blob's row version stays in the table file as a dead tuple until VACUUM (see PostgresVaultStore.Blobs.cs).
+            var replaced = await db.ExecuteAsync(
+                """
+                UPDATE connections SET
+                    region = @region, selling_partner_id = @spid, status = @status, format = @format, blob = @blob,
+                    updated_at = @updated, last_used_at = @used
+                WHERE tenant = @tenant AND seller_id = @seller AND api = @api;
+                """,
+                ct,
+                Values()).ConfigureAwait(false);
+            if (replaced == 1)
+            {
+                return UpsertOutcome.Replaced;
+            }
+        }
+
+        throw new InvalidOperationException("The connection was inserted and deleted concurrently three times in a row; retry.");
+    }
+
+    /// <summary>The seller's rows by api; <paramref name="forUpdate"/> locks them in that order, so concurrent writers cannot deadlock.</summary>
+    private static NpgsqlCommand SelectSellerRows(NpgsqlConnection db, string tenant, string sellerId, string? api, bool forUpdate) =>
+        db.Command(
+            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller" + (api is null ? "" : " AND api = @api") +
+            " ORDER BY api" + (forUpdate ? " FOR UPDATE;" : ";"),
+            Text("tenant", tenant), Text("seller", sellerId), Text("api", api));
+}
