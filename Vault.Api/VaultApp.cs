@@ -7,7 +7,6 @@ using Vault.Api.Sellers;
 using Vault.Api.Tokens;
 using Vault.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Vault.Storage.Sqlite;
 
 namespace Vault.Api;
 

@@ -26,7 +26,8 @@ public interface IVaultStore : IAsyncDisposable
     /// <summary>
     /// Replaces blobs of one seller in one transaction, all or nothing. Fails (returns false, writes
     /// nothing) when any row is missing or its blob is no longer <see cref="BlobReplacement.ExpectedBlob"/>,
-    /// so a concurrent writer cannot be overwritten. The old blobs are overwritten in place.
+    /// so a concurrent writer cannot be overwritten. On SQLite (secure_delete) the old bytes are overwritten in
+    /// place; PostgreSQL keeps the old row version until the table is vacuumed (VACUUM FULL to drop the bytes).
     /// The audit event, when given, is appended in the same transaction.
     /// </summary>
     Task<bool> ReplaceBlobsAsync(string tenant, string sellerId, IReadOnlyList<BlobReplacement> replacements, AuditEvent? audit, CancellationToken ct = default);

@@ -4,7 +4,6 @@ using Vault.Api.Amazon;
 using Vault.Api.Extensions;
 using Vault.Crypto.Formats;
 using Vault.Storage;
-using Vault.Storage.Sqlite;
 
 namespace Vault.Api.Cli;
 

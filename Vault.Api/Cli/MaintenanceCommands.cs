@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Vault.Api.Configuration;
-using Vault.Storage.Sqlite;
 
 namespace Vault.Api.Cli;
 
@@ -17,12 +16,13 @@ public static class MaintenanceCommands
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path);
                 await store.MigrateAsync(ct);
             }
-            catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: {e.Message}");
                 return 1;
             }
-            await result.InvocationConfiguration.Output.WriteLineAsync($"migrate: {path} is up to date");
+            // Described, never printed: a PostgreSQL connection string carries a password.
+            await result.InvocationConfiguration.Output.WriteLineAsync($"migrate: {Vault.Storage.VaultStoreFactory.Describe(path)} is up to date");
             return 0;
         });
         return command;
