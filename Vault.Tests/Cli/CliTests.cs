@@ -120,6 +120,20 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal); // no stack trace
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Database=vault;Username=vault;Password=Pw-Never-Printed-1")]
+    [InlineData("postgresql://vault:Pw-Never-Printed-1@127.0.0.1:1/vault")]
+    [InlineData("Host=127.0.0.1;Password=Pw-Never-Printed-1;Bogus Key=1")]
+    public async Task MigrateNeverPrintsAPostgresPassword(string connectionString)
+    {
+        var run = await CliRunner.RunAsync(Env(("VAULT_DATABASE", connectionString)), "migrate");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.StartsWith("migrate:", run.Stderr.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Pw-Never-Printed-1", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CheckConfigSaysOkOrNamesEveryProblem()
     {
