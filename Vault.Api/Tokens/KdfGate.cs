@@ -13,7 +13,11 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
     private int _waiting;
     private long _derivations;
 
-    public static KdfGate ForThisMachine() => new(Environment.ProcessorCount, Environment.ProcessorCount * 32);
+    public static KdfGate ForThisMachine()
+    {
+        ScryptMemory.ReturnBuffersToTheSystem();
+        return new(Environment.ProcessorCount, Environment.ProcessorCount * 32);
+    }
 
     /// <summary>Derivations run since start (metrics, and tests that prove a cache hit derived nothing).</summary>
     public long Derivations => Interlocked.Read(ref _derivations);

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Vault.Bench;
+
+/// <summary>
+/// <c>latency</c>: a wrk2-style constant-rate client. Request i is due at start + i/rate; a dedicated thread sends
+/// each one at its due time whatever the earlier ones are doing, and its latency is measured from the due time, not
+/// from when it was actually sent, so a stalled server is charged for the requests it delayed (no coordinated
+/// omission). The direct reference and the vault are measured in alternating rounds under the same schedule.
+/// </summary>
+internal static class ConstantRate
+{
+    public sealed record Sample(double P50, double P90, double P99, double Max, int Errors, int Count);
+
+    public static async Task<int> RunAsync(BenchState state, int rate, double seconds, double warmupSeconds, int rounds)
+    {
+        using var client = Client();
+        var direct = new List<Sample>();
+        var vault = new List<Sample>();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, make, samples) in new[] { ("direct", (Func<HttpRequestMessage>)state.DirectRequest, direct), ("vault", () => state.VaultRequest(state.Warm), vault) })
+            {
+                await RunAtRateAsync(client, make, rate, warmupSeconds); // connections open, JIT done; not counted
+                var sample = await RunAtRateAsync(client, make, rate, seconds);
+                samples.Add(sample);
+                Console.WriteLine($"  round {round + 1} {name,-6} p50 {sample.P50,7:F3} ms  p90 {sample.P90,7:F3} ms  p99 {sample.P99,7:F3} ms  max {sample.Max,8:F2} ms  errors {sample.Errors}/{sample.Count}");
+            }
+        }
+        var p50 = Median(vault.Select(s => s.P50)) - Median(direct.Select(s => s.P50));
+        var p99 = Median(vault.Select(s => s.P99)) - Median(direct.Select(s => s.P99));
+        var errors = vault.Sum(s => s.Errors) + direct.Sum(s => s.Errors);
+        Console.WriteLine($"  direct (median of rounds)  p50 {Median(direct.Select(s => s.P50)):F3} ms  p99 {Median(direct.Select(s => s.P99)):F3} ms");
+        Console.WriteLine($"  vault  (median of rounds)  p50 {Median(vault.Select(s => s.P50)):F3} ms  p99 {Median(vault.Select(s => s.P99)):F3} ms");
+        Program.Figure($"added latency p50 at {rate} req/s", $"+{p50:F3} ms", "<= +0.5 ms", p50 <= 0.5 && errors == 0);
+        Program.Figure($"added latency p99 at {rate} req/s", $"+{p99:F3} ms", "<= +2 ms", p99 <= 2 && errors == 0);
+        if (errors > 0)
+            Console.WriteLine($"  {errors} requests failed or were not 2xx: the latency figures do not count");
+        return 0;
+    }
+
+    public static HttpClient Client() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = 4096,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+    })
+    { Timeout = TimeSpan.FromSeconds(60) };
+
+    public static async Task<Sample> RunAtRateAsync(HttpClient client, Func<HttpRequestMessage> make, int rate, double seconds)
+    {
+        var total = Math.Max(1, (int)(rate * seconds));
+        var latencies = new double[total];
+        var failed = new bool[total];
+        var sends = new Task[total];
+        var ticksPerRequest = (double)Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+
+        async Task SendAsync(int i, long due)
+        {
+            try
+            {
+                using var request = make();
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                failed[i] = !response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                failed[i] = true;
+            }
+            catch (TaskCanceledException)
+            {
+                failed[i] = true;
+            }
+            latencies[i] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+        }
+
+        var dispatcher = new Thread(() =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                var due = start + (long)(i * ticksPerRequest);
+                SleepUntil(due);
+                sends[i] = SendAsync(i, due);
+            }
+        })
+        { IsBackground = true, Name = "constant-rate dispatcher" };
+        dispatcher.Start();
+        await Task.Run(dispatcher.Join);
+        await Task.WhenAll(sends);
+
+        Array.Sort(latencies);
+        return new Sample(Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies[^1], failed.Count(f => f), total);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Sleeps (not spins: the machine has two cores and the servers need them) until the timestamp, to ~0.1 ms.</summary>
+    private static void SleepUntil(long due)
+    {
+        while (true)
+        {
+            var remaining = due - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+                return;
+            var nanoseconds = remaining * 1_000_000_000 / Stopwatch.Frequency;
+            var request = new TimeSpec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+            _ = NativeMethods.nanosleep(ref request, IntPtr.Zero);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", SetLastError = false)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int nanosleep(ref TimeSpec request, IntPtr remaining);
+    }
+}
