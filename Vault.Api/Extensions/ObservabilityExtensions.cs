@@ -6,8 +6,8 @@ namespace Vault.Api.Extensions;
 
 /// <summary>
 /// JSON logs with the request id in scope; Prometheus metrics on /metrics; OpenTelemetry tracing when the
-/// standard OTEL_ variables ask for it. ASP.NET Core's and YARP's per-request information logs are off: they
-/// print full URLs, and the OAuth URLs carry tickets, states and authorization codes.
+/// standard OTEL_ variables ask for it. ASP.NET Core's and YARP's per-request information logs (and the redirect
+/// results') are off: they print full URLs, and the OAuth URLs carry tickets, states and authorization codes.
 /// </summary>
 public static class ObservabilityExtensions
 {
@@ -22,6 +22,8 @@ public static class ObservabilityExtensions
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        // "Executing RedirectResult, redirecting to …" prints the consent URL with the OAuth state in it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);

@@ -22,6 +22,8 @@ public static class Seed
         await vault.Store.UpsertConnectionAsync(
             new Connection(tenant, sellerId, api, region, sellingPartnerId, ConnectionStatus.Active, TokenFormats.V1, blob, now, now, null),
             new AuditEvent(tenant, "test.seeded", "test", sellerId, api, region));
+        TestSecrets.Add("seller-secret", secretText);
+        TestSecrets.Add("refresh-token", refreshToken);
         return new Seeded(secretText, refreshToken, sellingPartnerId ?? "");
     }
 }

@@ -19,7 +19,7 @@ public static class TestJwt
         foreach (var (key, value) in extra ?? new Dictionary<string, object>())
             claims[key] = value;
         var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        return Registered(new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
             Issuer = issuer,
@@ -28,14 +28,14 @@ public static class TestJwt
             NotBefore = notBefore ?? now.AddSeconds(-5),
             Expires = expires ?? now.AddMinutes(10),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
-        });
+        }));
     }
 
     public static string Signed(SigningCredentials credentials, string scopes = AllScopes, DateTime? expires = null, string? issuer = null, string? audience = null,
         IDictionary<string, object>? headers = null)
     {
         var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        return Registered(new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity([new Claim("scope", scopes), new Claim("sub", "wms-test")]),
             Issuer = issuer,
@@ -45,20 +45,23 @@ public static class TestJwt
             Expires = expires ?? now.AddMinutes(10),
             SigningCredentials = credentials,
             AdditionalHeaderClaims = headers,
-        });
+        }));
     }
 
     /// <summary>A token with any header and payload and the given signature part, for attacks the library will not produce.</summary>
     public static string Raw(string headerJson, string payloadJson, string signature = "") =>
-        $"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}.{signature}";
+        Registered($"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}.{signature}");
 
     /// <summary>A correctly HS256-signed token over any header and payload, for claims the library insists on adding (exp).</summary>
     public static string Hs256Raw(byte[] key, string headerJson, string payloadJson)
     {
         var signingInput = $"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}";
         var signature = System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput));
-        return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
+        return Registered($"{signingInput}.{Base64UrlEncoder.Encode(signature)}");
     }
+
+    /// <summary>Every token made here is a value no log, problem body, metric or audit row may contain (TestSecrets).</summary>
+    private static string Registered(string token) => TestSecrets.Add("jwt", token);
 
     public static long Epoch(DateTime time) => new DateTimeOffset(time).ToUnixTimeSeconds();
 }

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vault.AmazonSimulator;
 using Vault.Api;
 using Vault.Storage;
@@ -23,14 +24,20 @@ public sealed class VaultHarness : IAsyncDisposable
     public static readonly string CookieKey = new string('c', 32) + new string('K', 32);
 
     private readonly WebApplication _vault;
+    private readonly FileLogCapture? _logs;
 
-    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory)
+    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory, FileLogCapture? logs = null)
     {
         _vault = vault;
+        _logs = logs;
         Simulator = simulator;
         BaseAddress = baseAddress;
         Directory = directory;
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseAddress };
+        HttpMessageHandler handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
+        // Leak capture (TestSecrets): the secrets each request carries are recorded, every error body is kept.
+        if (TestSecrets.Enabled)
+            handler = new HarnessCaptureHandler(handler);
+        Http = new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
     public RunningSimulator Simulator { get; }
@@ -66,15 +73,33 @@ public sealed class VaultHarness : IAsyncDisposable
             ["AMAZON_ENDPOINT_OVERRIDE"] = sim.BaseAddress + "{host}",
         };
         configure?.Invoke(settings);
-        var vault = VaultApp.Build([], builder =>
+        foreach (var name in (string[])["JWT_SECRET", "COOKIE_ENCRYPTION_KEY", "SPAPI_LWA_CLIENT_SECRET", "ADS_LWA_CLIENT_SECRET"])
+            TestSecrets.Add("configured-" + name.ToLowerInvariant(), settings.GetValueOrDefault(name));
+        var logs = FileLogCapture.ForRun("harness");
+        WebApplication vault;
+        try
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
-            host?.Invoke(builder);
-        });
-        await vault.MigrateAsync();
-        await vault.StartAsync();
-        return new VaultHarness(vault, sim, baseAddress, directory);
+            vault = VaultApp.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
+                if (logs is not null)
+                {
+                    // At the levels the vault's own configuration lets through: what an operator's log would hold.
+                    builder.Logging.AddProvider(logs);
+                    builder.Services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new VaultOutgoingCapture()));
+                }
+                host?.Invoke(builder);
+            });
+            await vault.MigrateAsync();
+            await vault.StartAsync();
+        }
+        catch
+        {
+            logs?.Dispose();
+            throw;
+        }
+        return new VaultHarness(vault, sim, baseAddress, directory, logs);
     }
 
     public string Jwt(string scopes = TestJwt.AllScopes, string? tenant = null) => TestJwt.Hs256(JwtSecret, scopes, tenant);
@@ -106,11 +131,18 @@ public sealed class VaultHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (TestSecrets.Enabled)
+        {
+            MetricsDump.CaptureInProcess();
+            SimulatorSecrets.Register(Simulator.State);
+        }
         Http.Dispose();
         await _vault.StopAsync();
         await _vault.DisposeAsync();
         await Simulator.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        AuditDump.Capture(DatabasePath);
+        _logs?.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
