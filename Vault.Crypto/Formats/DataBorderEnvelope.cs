@@ -47,7 +47,7 @@ public static class DataBorderEnvelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
+            KeyBuffers.Release(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
@@ -91,7 +91,7 @@ public static class DataBorderEnvelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
+            KeyBuffers.Release(key);
             CryptographicOperations.ZeroMemory(input);
             CryptographicOperations.ZeroMemory(plaintext);
         }

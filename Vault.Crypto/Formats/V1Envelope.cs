@@ -33,7 +33,7 @@ public static class V1Envelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
+            KeyBuffers.Release(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
@@ -58,7 +58,7 @@ public static class V1Envelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
+            KeyBuffers.Release(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
