@@ -31,6 +31,9 @@ public static class VaultApp
         if (problems.Count > 0)
             throw new ConfigurationException(problems);
 
+        // A bare LF as a line terminator (RFC 9112 §2.2 lets a server accept it; Kestrel does by default) is refused with
+        // 400: a proxy in front that does not split lines there would frame the request differently (request smuggling).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -59,6 +59,9 @@ public sealed class PayloadSealer : IDisposable
         var sealedBytes = Base64Url.DecodeFromChars(text);
         if (sealedBytes.Length < Overhead || sealedBytes[0] != Version)
             return null;
+        // Only the exact text Seal wrote: the decoder also takes whitespace and padding, and a seal should have one spelling.
+        if (!string.Equals(Base64Url.EncodeToString(sealedBytes), text, StringComparison.Ordinal))
+            return null;
         var plaintext = new byte[sealedBytes.Length - Overhead];
         try
         {

@@ -32,7 +32,12 @@ public static class ProblemDetailsExtensions
         return app.Use(async (context, next) =>
         {
             context.TraceIdentifier = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-            context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+            // Set as the response starts: the exception handler clears headers before writing its problem, which would drop it.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+                return Task.CompletedTask;
+            });
             using (logger.BeginScope(new Dictionary<string, object> { ["requestId"] = context.TraceIdentifier }))
                 await next(context);
         });

@@ -59,8 +59,8 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             MinimumThroughput = 20,
             SamplingDuration = TimeSpan.FromSeconds(30),
             BreakDuration = options.AmazonCircuitBreak,
-            // Throttling is Amazon working as designed, not Amazon failing.
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || (int?)args.Outcome.Result?.StatusCode >= 500),
+            // Throttling is Amazon working as designed, not Amazon failing; nor is a caller's broken upload.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && !CallerBodyException.IsIn(e) || (int?)args.Outcome.Result?.StatusCode >= 500),
         });
         pipeline.AddTimeout(options.AmazonAttemptTimeout);
     }

@@ -97,6 +97,7 @@ public static class ProxyApi
         var target = TargetUri(endpoints.BaseFor(host), pathAndQuery);
         var transformer = new AmazonTransformer(target, api, credential, services.GetRequiredService<VaultOptions>().AdsClientId);
         var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
+        context.Request.Body = new CallerBodyStream(context.Request.Body);
         var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
@@ -108,6 +109,7 @@ public static class ProxyApi
         context.Response.Clear();
         var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;
         var problem = timedOut ? Problems.AmazonTimeout()
+            : error is ForwarderError.RequestBodyClient ? Problems.InvalidRequest("body: the request body could not be read (malformed framing, or the upload stopped)")
             : exception is BrokenCircuitException ? Problems.AmazonError("Amazon is failing; calls are paused briefly")
             : error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled ? null
             : Problems.AmazonError("Amazon could not be reached");

@@ -18,15 +18,19 @@ public static class AuthorizationsApi
 
     public static RouteGroupBuilder MapAuthorizations(this RouteGroupBuilder sellers)
     {
+        // The body is read by hand (JsonBody), as the import's is: a wrong content type or malformed JSON is 400 invalid_request, not the framework's 415.
         sellers.MapPost("/{sellerId}/authorizations", StartAsync).RequireAuthorization(Scopes.ConnectionsWrite);
         return sellers;
     }
 
     private static async Task<Results<Created<StartResponse>, ProblemHttpResult>> StartAsync(
-        string sellerId, StartRequest? body, HttpContext context, VaultOptions options, OAuthSealers sealers, IVaultStore store, TimeProvider clock)
+        string sellerId, HttpContext context, VaultOptions options, OAuthSealers sealers, IVaultStore store, TimeProvider clock)
     {
         if (!Identifiers.IsValid(sellerId))
             return Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
+        var (body, bodyProblem) = await JsonBody.ReadAsync<StartRequest>(context);
+        if (body is null)
+            return bodyProblem!;
         if (Validate(body, options) is { } problem)
             return problem;
         using var secret = SecretHeader.Read(context.Request, out var secretProblem);

@@ -37,6 +37,12 @@ internal static class JsonBody
         {
             return (null, TooLarge());
         }
+        catch (Exception e) when (e is BadHttpRequestException or IOException)
+        {
+            // Broken framing found while reading (a bad chunk size or suffix; Kestrel reports an overflowing chunk size
+            // as a bare IOException, which would otherwise be a 500). Kestrel closes the connection after this answer.
+            return (null, Problems.InvalidRequest("body: the request body could not be read (malformed framing)"));
+        }
     }
 
     private static ProblemHttpResult TooLarge() =>
