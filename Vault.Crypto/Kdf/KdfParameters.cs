@@ -32,8 +32,13 @@ public sealed record ScryptParameters(int Log2N, int R, int P) : KdfParameters
     /// <summary>Computable within the vault's memory bounds (the RFC 7914 vectors go as low as N = 16).</summary>
     public bool IsValid => Log2N is >= 1 and <= MaxLog2N && R is >= 1 and <= MaxR && P is >= 1 and <= MaxP;
 
-    /// <summary>Acceptable in a stored record or the configuration (FORMAT.md: log2 N within 10..20).</summary>
-    public bool IsWithinRecordBounds => IsValid && Log2N >= MinRecordLog2N;
+    /// <summary>
+    /// Acceptable in a stored record or the configuration (FORMAT.md: log2 N within 10..20), and at most 1 GiB of
+    /// working memory (128·r·N), the same ceiling as Argon2id: r = 32 at N = 2^20 would ask for 4 GiB.
+    /// </summary>
+    public bool IsWithinRecordBounds => IsValid && Log2N >= MinRecordLog2N && 128UL * (ulong)R * N <= MaxRecordMemoryBytes;
+
+    public const ulong MaxRecordMemoryBytes = 1UL << 30;
 
     public override bool IsWeakerThan(KdfParameters configured) => configured switch
     {

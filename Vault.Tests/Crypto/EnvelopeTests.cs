@@ -124,6 +124,7 @@ public class EnvelopeTests
     [InlineData("01010e0001")] // r = 0
     [InlineData("01010e0800")] // p = 0
     [InlineData("01010e2101")] // r = 33
+    [InlineData("0101142001")] // log2 N 20 with r = 32: 4 GiB of scrypt memory
     [InlineData("0102001000010201")] // Argon2id asks for 1 GiB + 1 KiB
     [InlineData("0102000000040201")] // Argon2id 4 KiB for one lane (needs 8)
     [InlineData("010200004c000001")] // Argon2id t = 0
@@ -135,6 +136,16 @@ public class EnvelopeTests
         var blob = Convert.FromHexString(headerHex).Concat(new byte[32 + 12 + 16 + 8]).ToArray();
         Assert.False(V1Envelope.TryReadParameters(blob, out _, out _));
         Assert.Equal(OpenFailure.Corrupt, V1Envelope.Open(blob, secret, Binding).Failure);
+    }
+
+    [Theory]
+    [InlineData("0101140801")] // log2 N 20, r = 8: exactly 1 GiB
+    [InlineData("0101131001")] // log2 N 19, r = 16: exactly 1 GiB
+    public void HeadersAtTheMemoryCeilingAreStillReadable(string headerHex)
+    {
+        var blob = Convert.FromHexString(headerHex).Concat(new byte[32 + 12 + 16 + 8]).ToArray();
+        Assert.True(V1Envelope.TryReadParameters(blob, out var parameters, out _));
+        Assert.Equal(ScryptParameters.MaxRecordMemoryBytes, 128UL * (ulong)((ScryptParameters)parameters!).R * ((ScryptParameters)parameters).N);
     }
 
     [Fact]
