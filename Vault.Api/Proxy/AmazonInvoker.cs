@@ -24,6 +24,8 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
     {
         services.AddSingleton<AmazonInvoker>();
         services.AddHttpClient(ClientName)
+            // The per-request client logs print full Amazon URLs and cost ~2 handlers a call; failures are logged by the vault.
+            .RemoveAllLoggers()
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
