@@ -16,6 +16,7 @@ public class KdfVectorTests
     public static TheoryData<string, int> ScryptCases()
     {
         var data = new TheoryData<string, int>();
+        // libsodium (through NSec) takes only the vault's 32-byte salts: it runs the salt32 vectors below instead.
         foreach (var engine in new[] { "openssl", "bouncycastle" })
         {
             for (var i = 0; i < Load<ScryptVector>("scrypt-rfc7914.json").Count; i++)
@@ -29,7 +30,12 @@ public class KdfVectorTests
     public void ScryptReproducesRfc7914Vectors(string engineName, int index)
     {
         var vector = Load<ScryptVector>("scrypt-rfc7914.json")[index];
-        IScryptEngine engine = engineName == "openssl" ? OpenSslScrypt.TryLoad()! : new BouncyCastleScrypt();
+        IScryptEngine? engine = engineName switch
+        {
+            "libsodium" => SodiumScrypt.TryLoad(),
+            "openssl" => OpenSslScrypt.TryLoad(),
+            _ => new BouncyCastleScrypt(),
+        };
         Assert.NotNull(engine);
         var output = new byte[vector.Hex.Length / 2];
 
@@ -38,17 +44,57 @@ public class KdfVectorTests
         Assert.Equal(vector.Hex, Convert.ToHexStringLower(output));
     }
 
-    [Fact]
-    public void OpenSslIsTheSelectedScryptOnThisPlatform()
+    public sealed record Salt32Vector(string Source, string Password, string SaltHex, int Log2N, int R, int P, string Hex);
+
+    public static TheoryData<string, int> Salt32Cases()
     {
-        Assert.Equal("openssl", Scrypt.Default.Name);
+        var data = new TheoryData<string, int>();
+        foreach (var engine in new[] { "libsodium", "openssl", "bouncycastle" })
+        {
+            for (var i = 0; i < Load<Salt32Vector>("scrypt-salt32.json").Count; i++)
+                data.Add(engine, i);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Salt32Cases))]
+    public void EveryScryptEngineMatchesNodeWithTheVaultsSaltLength(string engineName, int index)
+    {
+        var vector = Load<Salt32Vector>("scrypt-salt32.json")[index];
+        IScryptEngine? engine = engineName switch
+        {
+            "libsodium" => SodiumScrypt.TryLoad(),
+            "openssl" => OpenSslScrypt.TryLoad(),
+            _ => new BouncyCastleScrypt(),
+        };
+        Assert.NotNull(engine);
+        var output = new byte[32];
+
+        engine.Derive(Encoding.UTF8.GetBytes(vector.Password), Convert.FromHexString(vector.SaltHex), new ScryptParameters(vector.Log2N, vector.R, vector.P), output);
+
+        Assert.Equal(vector.Hex, Convert.ToHexStringLower(output));
+    }
+
+    [Fact]
+    public void LibsodiumRefusesSaltsOfAnotherLengthRatherThanGuessing()
+    {
+        var output = new byte[32];
+        Assert.Throws<ArgumentException>(() => SodiumScrypt.TryLoad()!.Derive("p"u8, "NaCl"u8, new ScryptParameters(10, 8, 1), output));
+    }
+
+    [Fact]
+    public void LibsodiumIsTheSelectedScryptOnThisPlatform()
+    {
+        Assert.Equal("libsodium", Scrypt.Default.Name);
     }
 
     [Fact]
     public void ScryptRefusesParametersOutsideItsBounds()
     {
         var output = new byte[32];
-        Assert.Throws<ArgumentOutOfRangeException>(() => Scrypt.Default.Derive("p"u8, "s"u8, new ScryptParameters(21, 8, 1), output));
+        var salt = new byte[32];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Scrypt.Default.Derive("p"u8, salt, new ScryptParameters(21, 8, 1), output));
         Assert.Throws<ArgumentOutOfRangeException>(() => new BouncyCastleScrypt().Derive("p"u8, "s"u8, new ScryptParameters(14, 0, 1), output));
     }
 
