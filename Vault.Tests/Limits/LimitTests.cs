@@ -73,10 +73,12 @@ public class LimitTests
     [Fact]
     public async Task AFloodOfColdRequestsIsAnsweredOkOrBusyNeverAnythingElse()
     {
-        await using var tight = await VaultHarness.StartAsync(host: builder => builder.Services.AddSingleton(new KdfGate(1, 2)));
+        await using var tight = await VaultHarness.StartAsync(host: builder => builder.Services.AddSingleton(new KdfGate(1, 1)));
         var sellers = new List<Seed.Seeded>();
-        for (var i = 0; i < 12; i++)
-            sellers.Add(await Seed.ConnectionAsync(tight, $"seller-{i}", kdf: new Vault.Crypto.Kdf.ScryptParameters(14, 8, 1)));
+        // Records twice the default cost (log2 N 15, not weaker, so never upgraded) keep each derivation long enough
+        // that 24 requests sent together always find the one slot and the one queue place taken.
+        for (var i = 0; i < 24; i++)
+            sellers.Add(await Seed.ConnectionAsync(tight, $"seller-{i}", kdf: new Vault.Crypto.Kdf.ScryptParameters(15, 8, 1)));
 
         var responses = await Task.WhenAll(sellers.Select((s, i) =>
             tight.SendAsync(HttpMethod.Get, $"/v1/sellers/seller-{i}/sp-api/sellers/v1/marketplaceParticipations", s.Secret)));
