@@ -14,6 +14,8 @@ internal static class ScryptMemory
 {
     private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD in glibc's malloc.h
     private const int MmapThresholdBytes = 128 * 1024;
+    private const int ArenaMaxOption = -8; // M_ARENA_MAX
+    private const int ArenaMax = 2;
 
     /// <summary>Once per process, before the first derivation. Does nothing where glibc's malloc is not in use.</summary>
     public static void ReturnBuffersToTheSystem()
@@ -23,6 +25,11 @@ internal static class ScryptMemory
         try
         {
             _ = NativeMethods.mallopt(MmapThresholdOption, MmapThresholdBytes);
+            // glibc gives each busy thread its own arena (up to 8 per core) and each keeps its freed native memory
+            // (SQLite, OpenSSL, libsodium): the 60 s soak saw RSS wander 130 → 148 MiB with a 7.7 MiB GC heap.
+            // Two arenas is the usual setting for .NET services (the MALLOC_ARENA_MAX=2 advice), set here so it holds
+            // however the process is started.
+            _ = NativeMethods.mallopt(ArenaMaxOption, ArenaMax);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -76,28 +76,41 @@ public sealed class VaultHarness : IAsyncDisposable
         foreach (var name in (string[])["JWT_SECRET", "COOKIE_ENCRYPTION_KEY", "SPAPI_LWA_CLIENT_SECRET", "ADS_LWA_CLIENT_SECRET"])
             TestSecrets.Add("configured-" + name.ToLowerInvariant(), settings.GetValueOrDefault(name));
         var logs = FileLogCapture.ForRun("harness");
-        WebApplication vault;
-        try
+        WebApplication vault = null!;
+        // The port was free when picked, but a parallel test may take it before Kestrel binds: pick again then.
+        for (var attempt = 1; ; attempt++)
         {
-            vault = VaultApp.Build([], builder =>
+            try
             {
-                builder.Configuration.AddInMemoryCollection(settings);
-                builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
-                if (logs is not null)
+                vault = VaultApp.Build([], builder =>
                 {
-                    // At the levels the vault's own configuration lets through: what an operator's log would hold.
-                    builder.Logging.AddProvider(logs);
-                    builder.Services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new VaultOutgoingCapture()));
-                }
-                host?.Invoke(builder);
-            });
-            await vault.MigrateAsync();
-            await vault.StartAsync();
-        }
-        catch
-        {
-            logs?.Dispose();
-            throw;
+                    builder.Configuration.AddInMemoryCollection(settings);
+                    builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, baseAddress.ToString());
+                    if (logs is not null)
+                    {
+                        // At the levels the vault's own configuration lets through: what an operator's log would hold.
+                        builder.Logging.AddProvider(logs);
+                        builder.Services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new VaultOutgoingCapture()));
+                    }
+                    host?.Invoke(builder);
+                });
+                await vault.MigrateAsync();
+                await vault.StartAsync();
+                break;
+            }
+            catch (IOException e) when (attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await vault.DisposeAsync();
+                var previous = baseAddress;
+                baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+                if (settings["PUBLIC_BASE_URL"] == previous.ToString())
+                    settings["PUBLIC_BASE_URL"] = baseAddress.ToString();
+            }
+            catch
+            {
+                logs?.Dispose();
+                throw;
+            }
         }
         return new VaultHarness(vault, sim, baseAddress, directory, logs);
     }
