@@ -35,10 +35,5 @@ internal static class PostgresConnectionRows
 
     public static string StatusText(ConnectionStatus status) => ConnectionRows.StatusText(status);
 
-    private static ConnectionStatus StatusFromText(string text) => text switch
-    {
-        "active" => ConnectionStatus.Active,
-        "reauthorization_required" => ConnectionStatus.ReauthorizationRequired,
-        _ => throw new InvalidOperationException($"Unknown connection status '{text}' in the database."),
-    };
+    private static ConnectionStatus StatusFromText(string text) => ConnectionRows.StatusFromText(text);
 }

@@ -41,7 +41,7 @@ internal static class ConnectionRows
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown connection status."),
     };
 
-    private static ConnectionStatus StatusFromText(string text) => text switch
+    public static ConnectionStatus StatusFromText(string text) => text switch
     {
         "active" => ConnectionStatus.Active,
         "reauthorization_required" => ConnectionStatus.ReauthorizationRequired,

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
 namespace Vault.Storage.Sqlite;
@@ -9,11 +7,11 @@ namespace Vault.Storage.Sqlite;
 /// The embedded <c>Migrations/NNNN_name.sql</c> scripts, applied in version order in one
 /// <c>BEGIN IMMEDIATE</c> transaction and recorded in <c>schema_migrations</c>.
 /// </summary>
-internal static partial class SqliteMigrations
+internal static class SqliteMigrations
 {
     private const string ResourcePrefix = "Vault.Storage.Migrations.";
 
-    public static IReadOnlyList<Migration> All { get; } = Load();
+    public static IReadOnlyList<Migration> All { get; } = MigrationScripts.Load(ResourcePrefix);
 
     public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
@@ -55,43 +53,4 @@ internal static partial class SqliteMigrations
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
-
-    private static List<Migration> Load()
-    {
-        var assembly = typeof(SqliteMigrations).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-        {
-            var match = FileName().Match(name[ResourcePrefix.Length..]);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            migrations.Add(new Migration(int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture), name, ReadResource(assembly, name)));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new InvalidOperationException($"Migration versions must run 1, 2, 3… without gaps or duplicates; found {migrations[i].Name}.");
-            }
-        }
-
-        return migrations;
-    }
-
-    private static string ReadResource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    [GeneratedRegex(@"^(?<version>[0-9]{4})_[A-Za-z0-9_]+\.sql$")]
-    private static partial Regex FileName();
-
-    internal sealed record Migration(int Version, string Name, string Sql);
 }
