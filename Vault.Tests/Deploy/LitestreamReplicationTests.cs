@@ -99,6 +99,10 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper log)
             await using (var run = await ContainerRun.StartAsync(environment))
             {
                 using var http = new HttpClient { BaseAddress = run.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+                // Once Litestream has shipped a first write it is replicating; on a loaded machine its start-up can
+                // otherwise outlast the whole test, and a SIGTERM before that finds no replica at all.
+                written.Add(await ImportAsync(http, "A1DEPLOYFIRST"));
+                await WaitUntilTheReplicaHoldsAsync(directory, config, database, environment, written);
                 for (var i = 0; i < 5; i++)
                     written.Add(await ImportAsync(http, $"A1DEPLOY{i:D2}"));
                 // What a deploy or `fly machine stop` does, with no pause for a sync interval.
