@@ -43,7 +43,7 @@ public static class VaultApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database));
+        services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
         services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<AccessTokenCache>();
@@ -83,6 +83,14 @@ public static class VaultApp
     }
 
     /// <summary>Applies migrations before the first request, so a started vault is a ready vault.</summary>
-    public static async Task MigrateAsync(this WebApplication app) =>
-        await app.Services.GetRequiredService<IVaultStore>().MigrateAsync();
+    public static async Task MigrateAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<IVaultStore>();
+        await store.MigrateAsync();
+        if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
+        {
+            foreach (var warning in postgres.Warnings)
+                app.Logger.LogWarning("database: {Warning}", warning);
+        }
+    }
 }

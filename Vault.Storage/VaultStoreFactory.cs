@@ -7,13 +7,23 @@ namespace Vault.Storage;
 /// Picks the store from <c>VAULT_DATABASE</c>: a PostgreSQL connection string (<c>Host=…</c> key/value, or a
 /// <c>postgres://</c> / <c>postgresql://</c> URI) opens <see cref="PostgresVaultStore"/>; anything else is the
 /// path of a SQLite file. A PostgreSQL value holds a password: log <see cref="Describe"/>, never the value.
+/// <c>VAULT_DATABASE_OWNER</c> (<paramref name="owner"/>), PostgreSQL only, is the tables' owner that migrates them.
 /// </summary>
 public static class VaultStoreFactory
 {
-    public static IVaultStore Create(string database)
+    public static IVaultStore Create(string database, string? owner = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(database);
-        return IsPostgres(database) ? new PostgresVaultStore(database) : new SqliteVaultStore(database);
+        if (!IsPostgres(database))
+        {
+            return owner is null
+                ? new SqliteVaultStore(database)
+                : throw new ArgumentException("VAULT_DATABASE_OWNER applies to PostgreSQL only; VAULT_DATABASE is a SQLite path.", nameof(owner));
+        }
+
+        return owner is null || IsPostgres(owner)
+            ? new PostgresVaultStore(database, owner)
+            : throw new ArgumentException("VAULT_DATABASE_OWNER must be a PostgreSQL connection string.", nameof(owner));
     }
 
     /// <summary>True when <paramref name="database"/> names a PostgreSQL database rather than a SQLite file.</summary>

@@ -42,8 +42,8 @@ public static class ImportDataBorderCommand
                 await error.WriteLineAsync($"import-databorder: {failures.Count} bad line(s); nothing was imported");
                 return 1;
             }
-            var database = VaultCli.Environment()["VAULT_DATABASE"] is { Length: > 0 } configured ? configured : "data/vault.db";
-            await using var store = VaultStoreFactory.Create(database);
+            var (database, owner) = VaultCli.Database();
+            await using var store = VaultStoreFactory.Create(database, owner);
             await store.MigrateAsync(ct);
             var (imported, kept) = await ImportAsync(store, rows, result.GetValue(replace), output, ct);
             await output.WriteLineAsync($"import-databorder: {imported} imported, {kept} kept as they were, 0 failed");

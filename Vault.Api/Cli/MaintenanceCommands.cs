@@ -7,14 +7,19 @@ public static class MaintenanceCommands
 {
     public static Command Migrate()
     {
-        var command = new Command("migrate", "Apply pending database migrations (the server also does this on start).");
+        var command = new Command("migrate", "Apply pending database migrations (the server also does this on start); on PostgreSQL as VAULT_DATABASE_OWNER when set.");
         command.SetAction(async (result, ct) =>
         {
-            var path = VaultCli.Environment()["VAULT_DATABASE"] is { Length: > 0 } configured ? configured : "data/vault.db";
+            var (path, owner) = VaultCli.Database();
             try
             {
-                await using var store = Vault.Storage.VaultStoreFactory.Create(path);
+                await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
                 await store.MigrateAsync(ct);
+                if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
+                {
+                    foreach (var warning in postgres.Warnings)
+                        await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: warning: {warning}");
+                }
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
             {

@@ -46,9 +46,17 @@ public static class VaultConfiguration
         if (draft is not null && !bool.TryParse(draft, out _))
             problems.Add("SPAPI_DRAFT_APP must be true or false");
 
+        var database = Get("VAULT_DATABASE") ?? "data/vault.db";
+        var databaseOwner = Get("VAULT_DATABASE_OWNER");
+        if (databaseOwner is not null && !Vault.Storage.VaultStoreFactory.IsPostgres(database))
+            problems.Add("VAULT_DATABASE_OWNER is set but VAULT_DATABASE is a SQLite path: the owner role applies to PostgreSQL only");
+        else if (databaseOwner is not null && !Vault.Storage.VaultStoreFactory.IsPostgres(databaseOwner))
+            problems.Add("VAULT_DATABASE_OWNER must be a PostgreSQL connection string (Host=… or postgresql://…)");
+
         var options = new VaultOptions
         {
-            Database = Get("VAULT_DATABASE") ?? "data/vault.db",
+            Database = database,
+            DatabaseOwner = databaseOwner,
             PublicBaseUrl = publicBase ?? new Uri("http://127.0.0.1:8080"),
             CookieEncryptionKey = cookieKey ?? "",
             JwtSecret = jwtSecret,

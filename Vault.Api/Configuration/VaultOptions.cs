@@ -6,6 +6,9 @@ namespace Vault.Api.Configuration;
 public sealed class VaultOptions
 {
     public string Database { get; init; } = "data/vault.db";
+
+    /// <summary>PostgreSQL only: the tables' owner, used to migrate them and grant the serving role (VAULT_DATABASE_OWNER).</summary>
+    public string? DatabaseOwner { get; init; }
     public Uri PublicBaseUrl { get; init; } = new("http://127.0.0.1:8080");
     public string CookieEncryptionKey { get; init; } = "";
     public string? JwtSecret { get; init; }

@@ -8,7 +8,8 @@ namespace Vault.Storage.Postgres;
 /// The embedded <c>Migrations/Postgres/NNNN_name.sql</c> scripts, applied in version order in one
 /// transaction and recorded in <c>schema_migrations</c>. The transaction first takes a transaction-scoped
 /// advisory lock, so instances starting at the same moment apply them one after the other: the second
-/// waits, then finds nothing left to do. (The SQLite runner reads <c>Migrations/</c> itself only: its file
+/// waits, then finds nothing left to do. A database already up to date is only read, so a serving role
+/// without CREATE privileges starts on a database its owner migrated. (The SQLite runner reads <c>Migrations/</c> itself only: its file
 /// pattern does not match these names.)
 /// </summary>
 internal static class PostgresMigrations
@@ -16,7 +17,7 @@ internal static class PostgresMigrations
     private const string ResourcePrefix = "Vault.Storage.Migrations.Postgres.";
 
     /// <summary>The advisory lock's key, the ASCII of "vaultmig": any constant will do, as long as it never changes.</summary>
-    private const long LockKey = 0x7661756C746D6967;
+    public const long LockKey = 0x7661756C746D6967;
 
     public static IReadOnlyList<Migration> All { get; } = MigrationScripts.Load(ResourcePrefix);
 
@@ -25,6 +26,11 @@ internal static class PostgresMigrations
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, string description, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        if (await CurrentVersionAsync(connection, description, ct).ConfigureAwait(false) == LatestVersion)
+        {
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
         // Released at commit or rollback, also when the process dies: a crashed instance cannot leave it held.
@@ -33,16 +39,7 @@ internal static class PostgresMigrations
             "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL);",
             ct).ConfigureAwait(false);
 
-        var current = Convert.ToInt32(
-            await connection.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", ct).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        if (current > LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"The PostgreSQL database {description} has schema version {current}, newer than the {LatestVersion} this build knows. " +
-                "Refusing to run: upgrade the vault, or restore a backup taken before the newer version ran.");
-        }
-
+        var current = await CurrentVersionAsync(connection, description, ct).ConfigureAwait(false);
         foreach (var migration in All.Where(m => m.Version > current))
         {
             await connection.ExecuteAsync(migration.Sql, ct).ConfigureAwait(false);
@@ -54,5 +51,26 @@ internal static class PostgresMigrations
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest version applied, 0 for an empty database; refuses a version newer than this build knows.</summary>
+    private static async Task<int> CurrentVersionAsync(NpgsqlConnection connection, string description, CancellationToken ct)
+    {
+        if (await connection.ScalarAsync("SELECT to_regclass('schema_migrations') IS NOT NULL;", ct).ConfigureAwait(false) is not true)
+        {
+            return 0;
+        }
+
+        var current = Convert.ToInt32(
+            await connection.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", ct).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database {description} has schema version {current}, newer than the {LatestVersion} this build knows. " +
+                "Refusing to run: upgrade the vault, or restore a backup taken before the newer version ran.");
+        }
+
+        return current;
     }
 }

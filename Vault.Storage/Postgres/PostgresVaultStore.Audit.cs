@@ -4,7 +4,7 @@ using static Vault.Storage.Postgres.PostgresCommands;
 
 namespace Vault.Storage.Postgres;
 
-/// <summary>The append-only audit log (UPDATE, DELETE and TRUNCATE are refused by triggers).</summary>
+/// <summary>The append-only audit log: the vault's role may only read and append (grants), and triggers refuse UPDATE, DELETE and TRUNCATE from anyone.</summary>
 public sealed partial class PostgresVaultStore
 {
     private const string AuditColumns = "id, at, tenant, action, actor, seller_id, api, region, request_id, ip, detail";
@@ -12,8 +12,9 @@ public sealed partial class PostgresVaultStore
     public async Task AppendAuditAsync(AuditEvent audit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(audit.Tenant, ct).ConfigureAwait(false);
+        await InsertAuditAsync(scope.Connection, audit, ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<Page<AuditEvent>> QueryAuditAsync(string tenant, string? sellerId, DateTimeOffset? since, int limit, string? cursor, CancellationToken ct = default)
@@ -40,8 +41,8 @@ public sealed partial class PostgresVaultStore
 
         sql.Append(" ORDER BY id DESC LIMIT @take;");
 
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = db.Command(
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        await using var command = scope.Connection.Command(
             sql.ToString(),
             Text("tenant", tenant), Text("seller", sellerId), Time("since", since), Int("before", before), Int("take", limit + 1));
         var events = new List<AuditEvent>();
@@ -52,6 +53,8 @@ public sealed partial class PostgresVaultStore
                 events.Add(ReadAudit(reader));
             }
         }
+
+        await scope.CommitAsync(ct).ConfigureAwait(false);
 
         if (events.Count <= limit)
         {

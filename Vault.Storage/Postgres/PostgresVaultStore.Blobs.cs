@@ -26,8 +26,8 @@ public sealed partial class PostgresVaultStore
         RequireSameTenant(tenant, audit);
         var now = TimeOf(audit);
 
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        var db = scope.Connection;
 
         // Rows are updated (and so locked) in api order: two rotations of one seller queue instead of deadlocking.
         foreach (var replacement in replacements.OrderBy(r => r?.Api, StringComparer.Ordinal))
@@ -48,7 +48,7 @@ public sealed partial class PostgresVaultStore
                 Bytes("expected", replacement.ExpectedBlob)).ConfigureAwait(false);
             if (changed != 1)
             {
-                await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                await scope.RollbackAsync(ct).ConfigureAwait(false);
                 return false;
             }
         }
@@ -58,7 +58,7 @@ public sealed partial class PostgresVaultStore
             await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
         return true;
     }
 
@@ -67,8 +67,8 @@ public sealed partial class PostgresVaultStore
         ArgumentNullException.ThrowIfNull(audit);
         RequireSameTenant(tenant, audit);
 
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        var db = scope.Connection;
         List<Connection> rows;
         await using (var select = SelectSellerRows(db, tenant, sellerId, api, forUpdate: true))
         {
@@ -77,7 +77,7 @@ public sealed partial class PostgresVaultStore
 
         if (rows.Count == 0)
         {
-            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            await scope.RollbackAsync(ct).ConfigureAwait(false);
             return [];
         }
 
@@ -102,7 +102,7 @@ public sealed partial class PostgresVaultStore
             ct,
             Text("tenant", tenant), Text("seller", sellerId), Text("api", api)).ConfigureAwait(false);
         await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
         return wiped;
     }
 
@@ -111,10 +111,11 @@ public sealed partial class PostgresVaultStore
     /// dead versions of deleted and replaced blobs leave it (the old file is removed at the next checkpoint).
     /// It locks the table against reads and writes while it runs: a maintenance step for a quiet hour, or for
     /// tests, never something a request waits on. Plain VACUUM does not do this (see the class comment).
+    /// Only the table's owner may run it: the owner's connection is used when one was given.
     /// </summary>
     public async Task RewriteConnectionsTableAsync(CancellationToken ct = default)
     {
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var db = await (_ownerDataSource ?? _dataSource).OpenConnectionAsync(ct).ConfigureAwait(false);
         await db.ExecuteAsync("VACUUM FULL connections;", ct).ConfigureAwait(false);
     }
 }

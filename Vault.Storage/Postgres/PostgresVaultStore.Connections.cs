@@ -10,19 +10,22 @@ public sealed partial class PostgresVaultStore
 
     public async Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default)
     {
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = db.Command(
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        await using var command = scope.Connection.Command(
             SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
             Text("tenant", tenant), Text("seller", sellerId), Text("api", api));
         var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IReadOnlyList<Connection>> GetSellerConnectionsAsync(string tenant, string sellerId, CancellationToken ct = default)
     {
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = SelectSellerRows(db, tenant, sellerId, api: null, forUpdate: false);
-        return await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        await using var command = SelectSellerRows(scope.Connection, tenant, sellerId, api: null, forUpdate: false);
+        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
+        return rows;
     }
 
     public async Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default)
@@ -34,12 +37,13 @@ public sealed partial class PostgresVaultStore
         // left out rather than made optional in SQL, so that it stays a range seek on the primary key
         // (whose COLLATE "C" orders seller ids bytewise, as SQLite does).
         var afterCursor = after is null ? "" : " AND seller_id > @after";
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = db.Command(
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        await using var command = scope.Connection.Command(
             SelectConnections + " WHERE tenant = @tenant AND seller_id IN (SELECT DISTINCT seller_id FROM connections WHERE tenant = @tenant" +
             afterCursor + " ORDER BY seller_id LIMIT @take) ORDER BY seller_id, api;",
             Text("tenant", tenant), Text("after", after), Int("take", limit + 1));
         var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
 
         var sellers = rows
             .GroupBy(row => row.SellerId, StringComparer.Ordinal)
@@ -60,11 +64,10 @@ public sealed partial class PostgresVaultStore
         ArgumentNullException.ThrowIfNull(audit);
         RequireSameTenant(connection.Tenant, audit);
 
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var outcome = await InsertOrReplaceAsync(db, connection, ct).ConfigureAwait(false);
-        await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(connection.Tenant, ct).ConfigureAwait(false);
+        var outcome = await InsertOrReplaceAsync(scope.Connection, connection, ct).ConfigureAwait(false);
+        await InsertAuditAsync(scope.Connection, audit, ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
         return outcome;
     }
 
@@ -73,8 +76,8 @@ public sealed partial class PostgresVaultStore
         RequireSameTenant(tenant, audit);
         var statusText = PostgresConnectionRows.StatusText(status);
 
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        var db = scope.Connection;
         var changed = await db.ExecuteAsync(
             "UPDATE connections SET status = @status, updated_at = @now WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
             ct,
@@ -82,7 +85,7 @@ public sealed partial class PostgresVaultStore
             Text("tenant", tenant), Text("seller", sellerId), Text("api", api)).ConfigureAwait(false);
         if (changed == 0)
         {
-            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            await scope.RollbackAsync(ct).ConfigureAwait(false);
             return false;
         }
 
@@ -91,21 +94,22 @@ public sealed partial class PostgresVaultStore
             await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
         return true;
     }
 
     public async Task TouchLastUsedAsync(string tenant, string sellerId, string api, DateTimeOffset at, CancellationToken ct = default)
     {
         // Only moves forward, so a late, out-of-order touch (from this or another instance) cannot make a connection look idle.
-        await using var db = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await db.ExecuteAsync(
+        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(
             """
             UPDATE connections SET last_used_at = @at
             WHERE tenant = @tenant AND seller_id = @seller AND api = @api AND (last_used_at IS NULL OR last_used_at < @at);
             """,
             ct,
             Time("at", at), Text("tenant", tenant), Text("seller", sellerId), Text("api", api)).ConfigureAwait(false);
+        await scope.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -5,33 +5,68 @@ namespace Vault.Storage.Postgres;
 /// <summary>
 /// The vault's store in PostgreSQL, for several vault instances over one database. Same tables, constraints
 /// and semantics as <see cref="Sqlite.SqliteVaultStore"/>: every write that must be atomic is one transaction
-/// (READ COMMITTED, with row locks taken in a fixed order), every query is scoped by tenant and parameterised.
-/// The connection string holds a password: it is handed to Npgsql and kept nowhere else, and
-/// <see cref="Description"/> (database, host, port) is what messages name.
+/// (READ COMMITTED, with row locks taken in a fixed order or compare-and-swap updates, never in-process locks),
+/// every query is scoped by tenant and parameterised, and every transaction on a tenant table sets the tenant
+/// for the row-level security policies (<see cref="TenantTransaction"/>), so the database itself keeps tenants apart.
+/// <para>
+/// Two roles: the vault serves as the role of <c>VAULT_DATABASE</c>, which should not own the tables (then it
+/// can neither switch the policies off nor edit the audit trail), and migrates as the owner role of
+/// <c>VAULT_DATABASE_OWNER</c> when one is given, granting the serving role exactly what it uses
+/// (<see cref="PostgresRoles"/>). Connection strings hold passwords: they are handed to Npgsql and kept
+/// nowhere else, and <see cref="Description"/> (database, host, port) is what messages name.
+/// </para>
 /// </summary>
 public sealed partial class PostgresVaultStore : IVaultStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource? _ownerDataSource;
 
     /// <summary>
-    /// A store over the database named by <paramref name="connectionString"/>: Npgsql's key/value form or a
-    /// <c>postgres://</c> URI. Nothing connects until the first call.
+    /// A store over the database named by <paramref name="connectionString"/> (Npgsql's key/value form or a
+    /// <c>postgres://</c> URI), migrated through <paramref name="ownerConnectionString"/> when given. Nothing
+    /// connects until the first call.
     /// </summary>
-    public PostgresVaultStore(string connectionString)
+    public PostgresVaultStore(string connectionString, string? ownerConnectionString = null)
     {
-        var builder = PostgresConnectionString.Parse(connectionString);
+        var builder = PostgresConnectionString.WithServingDefaults(PostgresConnectionString.Parse(connectionString));
         Description = PostgresConnectionString.Describe(connectionString);
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        if (ownerConnectionString is not null)
+        {
+            _ownerDataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString.Parse(ownerConnectionString).ConnectionString).Build();
+        }
     }
 
     /// <summary>The database, host and port, for messages; never the password.</summary>
     public string Description { get; }
 
+    /// <summary>What the last <see cref="MigrateAsync"/> found weak in the serving role's privileges, one line each (for the log).</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    /// <summary>
+    /// Applies pending migrations (as the owner when one was given, then grants the serving role its privileges),
+    /// then checks the serving role: a superuser or a BYPASSRLS role is refused, because the row-level security
+    /// policies would not apply to it.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         try
         {
-            await PostgresMigrations.ApplyAsync(_dataSource, Description, ct).ConfigureAwait(false);
+            var migrator = _ownerDataSource ?? _dataSource;
+            await PostgresMigrations.ApplyAsync(migrator, Description, ct).ConfigureAwait(false);
+            if (_ownerDataSource is not null)
+            {
+                await PostgresRoles.GrantServingRoleAsync(_ownerDataSource, _dataSource, ct).ConfigureAwait(false);
+            }
+
+            Warnings = await PostgresRoles.CheckServingRoleAsync(_dataSource, ownerConfigured: _ownerDataSource is not null, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.InvalidSchemaName)
+        {
+            throw new InvalidOperationException(
+                $"Could not migrate the PostgreSQL database {Description}: {e.MessageText} ({e.SqlState}). Run `migrate` with VAULT_DATABASE_OWNER " +
+                "set to the role that owns (or may create) the vault's tables (README, \"Running with PostgreSQL\").",
+                e);
         }
         catch (NpgsqlException e)
         {
@@ -53,7 +88,16 @@ public sealed partial class PostgresVaultStore : IVaultStore
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_ownerDataSource is not null)
+        {
+            await _ownerDataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task<TenantTransaction> BeginTenantAsync(string tenant, CancellationToken ct) => TenantTransaction.BeginAsync(_dataSource, tenant, ct);
 
     /// <summary>A connection from the store's own pool (for tests).</summary>
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct = default) => _dataSource.OpenConnectionAsync(ct);

@@ -9,7 +9,8 @@ namespace Vault.Tests.Storage;
 /// A throwaway PostgreSQL server for one test class (xunit class fixture): <c>initdb</c> into a temporary
 /// directory, <c>pg_ctl start</c> on a free port on 127.0.0.1 with its unix socket in that directory, trust
 /// authentication (initdb's pg_hba.conf: local socket and loopback only), fsync off; one database for the
-/// class. Stopped and deleted at the end. initdb and postgres refuse to run as root: as root, the directory
+/// class, and two login roles as a production deployment has them: <see cref="OwnerRole"/>, which owns the
+/// vault's tables, and <see cref="AppRole"/>, which the vault serves as (neither a superuser). Stopped and deleted at the end. initdb and postgres refuse to run as root: as root, the directory
 /// is handed to the <c>postgres</c> user (created by Debian's package) and both run through <c>runuser</c>.
 /// A missing PostgreSQL is a failure with the fix in its message, never a skip: ./test.sh installs it.
 /// </summary>
@@ -17,7 +18,16 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string Database = "vault_tests";
 
-    private const string ServerUser = "postgres";
+    /// <summary>Owns the tables the tests' stores create: VAULT_DATABASE_OWNER.</summary>
+    public const string OwnerRole = "vault_owner";
+
+    /// <summary>What the vault serves as: VAULT_DATABASE. No superuser, no BYPASSRLS, owns nothing.</summary>
+    public const string AppRole = "vault_app";
+
+    /// <summary>The server's superuser: bypasses row-level security, so tests use it to see everything.</summary>
+    public const string Superuser = "postgres";
+
+    private const string ServerUser = Superuser;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "vault-pg-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly bool _asRoot = Environment.UserName == "root";
@@ -30,14 +40,14 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string LogFile => Path.Combine(_root, "server.log");
 
-    /// <summary>A connection to the class's database as the superuser, over TCP on loopback; <paramref name="schema"/> sets the search path.</summary>
-    public string ConnectionString(string? schema = null, string database = Database)
+    /// <summary>A connection to the class's database (as the superuser unless <paramref name="user"/> says otherwise), over TCP on loopback; <paramref name="schema"/> sets the search path.</summary>
+    public string ConnectionString(string? schema = null, string database = Database, string user = Superuser)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = Port,
-            Username = ServerUser,
+            Username = user,
             Database = database,
             Timeout = 10,
             CommandTimeout = 60,
@@ -95,7 +105,13 @@ public sealed class PostgresServer : IAsyncLifetime
             await using var plain = new NpgsqlCommand($"CREATE DATABASE {Database};", admin);
             await plain.ExecuteNonQueryAsync();
         }
+
+        await using var roles = new NpgsqlCommand($"CREATE ROLE {OwnerRole} LOGIN; CREATE ROLE {AppRole} LOGIN;", admin);
+        await roles.ExecuteNonQueryAsync();
     }
+
+    /// <summary>A new schema owned by <see cref="OwnerRole"/>, for one test's tables.</summary>
+    public Task CreateSchemaAsync(string schema) => ScalarAsync($"CREATE SCHEMA {schema} AUTHORIZATION {OwnerRole};");
 
     public async Task DisposeAsync()
     {

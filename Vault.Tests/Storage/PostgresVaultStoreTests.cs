@@ -15,7 +15,7 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
 {
     private readonly string _schema = "test_" + Guid.NewGuid().ToString("N");
 
-    public async Task InitializeAsync() => await server.ScalarAsync($"CREATE SCHEMA {_schema};");
+    public async Task InitializeAsync() => await server.CreateSchemaAsync(_schema);
 
     public Task DisposeAsync()
     {
@@ -32,10 +32,14 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
         return store;
     }
 
-    /// <summary>A store over this test's schema, not yet migrated.</summary>
-    private PostgresVaultStore NewStore() => new(server.ConnectionString(_schema));
+    /// <summary>A store over this test's schema, not yet migrated: serving as the app role, migrating as the owner.</summary>
+    private PostgresVaultStore NewStore() => new(AppConnectionString, OwnerConnectionString);
 
-    /// <summary>A plain connection of another client, in this test's schema, without the store's pool.</summary>
+    private string AppConnectionString => server.ConnectionString(_schema, user: PostgresServer.AppRole);
+
+    private string OwnerConnectionString => server.ConnectionString(_schema, user: PostgresServer.OwnerRole);
+
+    /// <summary>A plain connection of another client as the superuser (no row-level security), in this test's schema, without the store's pool.</summary>
     private async Task<NpgsqlConnection> OpenRawAsync()
     {
         var connection = new NpgsqlConnection(server.ConnectionString(_schema) + ";Pooling=false");
@@ -69,7 +73,7 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
         await reopened.MigrateAsync();
 
         await using var raw = await OpenRawAsync();
-        Assert.Equal(1L, await ScalarAsync(raw, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal((long)PostgresMigrations.All.Count, await ScalarAsync(raw, "SELECT COUNT(*) FROM schema_migrations;"));
         Assert.Equal(PostgresMigrations.LatestVersion, await ScalarAsync(raw, "SELECT MAX(version) FROM schema_migrations;"));
         Assert.NotNull(await reopened.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
     }
@@ -91,7 +95,7 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
             await Task.WhenAll(migrations);
 
             await using var raw = await OpenRawAsync();
-            Assert.Equal(1L, await ScalarAsync(raw, "SELECT COUNT(*) FROM schema_migrations;"));
+            Assert.Equal((long)PostgresMigrations.All.Count, await ScalarAsync(raw, "SELECT COUNT(*) FROM schema_migrations;"));
             Assert.All(await Task.WhenAll(stores.Select(s => s.PingAsync())), Assert.True);
             await stores[^1].UpsertConnectionAsync(Connection(), Audit());
             Assert.NotNull(await stores[0].GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
@@ -131,7 +135,6 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
         Assert.All(PostgresMigrations.All, m => Assert.StartsWith("Vault.Storage.Migrations.Postgres.", m.Name, StringComparison.Ordinal));
         Assert.NotEmpty(SqliteMigrations.All);
         Assert.All(SqliteMigrations.All, m => Assert.DoesNotContain("Postgres", m.Name, StringComparison.Ordinal));
-        Assert.Equal(SqliteMigrations.LatestVersion, PostgresMigrations.LatestVersion);
     }
 
     [Theory]
@@ -225,14 +228,14 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
     [Fact]
     public async Task TheFactoryOpensPostgresForAKeyValueStringOrAUri()
     {
-        await using (var fromKeys = VaultStoreFactory.Create(server.ConnectionString(_schema)))
+        await using (var fromKeys = VaultStoreFactory.Create(AppConnectionString, OwnerConnectionString))
         {
             Assert.IsType<PostgresVaultStore>(fromKeys);
             await fromKeys.MigrateAsync();
             await fromKeys.UpsertConnectionAsync(Connection(), Audit());
         }
 
-        var uri = $"postgresql://postgres:any-password@127.0.0.1:{server.Port}/{PostgresServer.Database}?options=-c%20search_path%3D{_schema}&application_name=vault-test";
+        var uri = $"postgresql://{PostgresServer.AppRole}:any-password@127.0.0.1:{server.Port}/{PostgresServer.Database}?options=-c%20search_path%3D{_schema}&application_name=vault-test";
         await using var fromUri = VaultStoreFactory.Create(uri);
 
         Assert.IsType<PostgresVaultStore>(fromUri);
