@@ -10,9 +10,13 @@ public sealed class SharedDatabase
 {
     private SharedDatabase(PostgresServer server, string schema)
     {
+        Schema = schema;
         Serving = server.ConnectionString(schema, user: PostgresServer.AppRole);
         Owner = server.ConnectionString(schema, user: PostgresServer.OwnerRole);
     }
+
+    /// <summary>The schema holding the tables (the search path of both connection strings).</summary>
+    public string Schema { get; }
 
     /// <summary>VAULT_DATABASE.</summary>
     public string Serving { get; }
