@@ -222,6 +222,30 @@ public class VaultConfigurationTests
         public const string Ads = Vault.AmazonSimulator.SimulatorOptions.DefaultAdsClientSecret;
     }
 
+    [Fact]
+    public void AnOwnerRoleIsForPostgresOnlyAndNeverEchoed()
+    {
+        const string owner = "postgresql://vault_owner:Owner-Pw-Never-Shown@db.internal/vault";
+        var withSqlite = Assert.Single(Problems(s => s["VAULT_DATABASE_OWNER"] = owner));
+        Assert.StartsWith("VAULT_DATABASE_OWNER is set but VAULT_DATABASE is a SQLite path", withSqlite, StringComparison.Ordinal);
+
+        var notPostgres = Assert.Single(Problems(s =>
+        {
+            s["VAULT_DATABASE"] = "postgresql://vault_app:App-Pw-Never-Shown@db.internal/vault";
+            s["VAULT_DATABASE_OWNER"] = "owner.db?Password=Owner-Pw-Never-Shown";
+        }));
+        Assert.StartsWith("VAULT_DATABASE_OWNER must be a PostgreSQL connection string", notPostgres, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pw-Never-Shown", withSqlite + notPostgres, StringComparison.Ordinal);
+
+        var (options, problems) = Read(s =>
+        {
+            s["VAULT_DATABASE"] = "postgresql://vault_app:App-Pw-Never-Shown@db.internal/vault";
+            s["VAULT_DATABASE_OWNER"] = owner;
+        });
+        Assert.Empty(problems);
+        Assert.Equal(owner, options.DatabaseOwner);
+    }
+
     private static IReadOnlyList<string> Problems(Action<Dictionary<string, string?>> change) => Read(change).Problems;
 
     private static (VaultOptions Options, IReadOnlyList<string> Problems) Read(Action<Dictionary<string, string?>> change) =>
