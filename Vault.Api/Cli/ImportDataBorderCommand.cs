@@ -118,16 +118,9 @@ public static class ImportDataBorderCommand
                 await store.UpsertConnectionAsync(connection, new AuditEvent(row.Tenant, "connection.imported", "cli:import-databorder", row.SellerId, row.Api, row.Region, Detail: "format databorder"), ct);
                 imported++;
             }
-            await Progress(output, i + 1, rows.Count);
+            await ProgressBar.WriteAsync(output, i + 1, rows.Count);
         }
         await output.WriteLineAsync();
         return (imported, kept);
-    }
-
-    private static Task Progress(TextWriter output, int done, int total)
-    {
-        const int width = 30;
-        var filled = total == 0 ? width : done * width / total;
-        return output.WriteAsync($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}");
     }
 }

@@ -8,7 +8,7 @@ namespace Vault.Api.Cli;
 /// </summary>
 public static class VaultCli
 {
-    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
+    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "copy-database", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -24,6 +24,7 @@ public static class VaultCli
             MaintenanceCommands.Migrate(),
             MaintenanceCommands.CheckConfig(),
             ImportDataBorderCommand.Create(),
+            CopyDatabaseCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         return await root.Parse(args).InvokeAsync(configuration);

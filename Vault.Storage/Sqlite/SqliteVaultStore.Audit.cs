@@ -6,7 +6,7 @@ namespace Vault.Storage.Sqlite;
 /// <summary>The append-only audit log (UPDATE and DELETE are refused by triggers).</summary>
 public sealed partial class SqliteVaultStore
 {
-    private const string AuditColumns = "id, at, tenant, action, actor, seller_id, api, region, request_id, ip, detail";
+    internal const string AuditColumns = "id, at, tenant, action, actor, seller_id, api, region, request_id, ip, detail";
 
     public async Task AppendAuditAsync(AuditEvent audit, CancellationToken ct = default)
     {
@@ -73,7 +73,7 @@ public sealed partial class SqliteVaultStore
             ("@actor", audit.Actor), ("@seller", audit.SellerId), ("@api", audit.Api), ("@region", audit.Region),
             ("@request", audit.RequestId), ("@ip", audit.Ip), ("@detail", audit.Detail)).ConfigureAwait(false);
 
-    private static AuditEvent ReadAudit(SqliteDataReader row) =>
+    internal static AuditEvent ReadAudit(SqliteDataReader row) =>
         new(
             Tenant: row.GetString(2),
             Action: row.GetString(3),
