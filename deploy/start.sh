@@ -4,13 +4,31 @@
 #      restore it first, so the vault never starts empty in front of a backup;
 #   2. run the vault as a child of `litestream replicate`, which ships every commit to object
 #      storage within its sync interval and forwards SIGINT/SIGTERM to the vault on shutdown.
-# With no replica bucket configured the vault runs alone, and says so once.
+# With no replica bucket configured the vault runs alone, and says so once. On PostgreSQL the vault
+# runs alone too: Litestream replicates a SQLite file, and PostgreSQL has its own backups.
+# With arguments (fly.postgres.toml's release_command `migrate`, or `check-config`) it runs that
+# command once instead of serving.
 # The paths default to the image's layout; the tests point them elsewhere.
 set -eu
 
 database="${VAULT_DATABASE:-/data/vault.db}"
 config="${LITESTREAM_CONFIG:-/etc/litestream.yml}"
 app="${VAULT_APP:-/app/Vault.Api.dll}"
+
+if [ "$#" -gt 0 ]; then
+  exec dotnet "$app" "$@"
+fi
+
+# The same test as the vault's own (VaultStoreFactory.IsPostgres): a postgres:// or postgresql://
+# URI, or a key/value string with a Host= key.
+case "$(printf '%s' "$database" | tr '[:upper:]' '[:lower:]' | tr -d ' ')" in
+  postgres://*|postgresql://*|host=*|*\;host=*)
+    if [ -n "${LITESTREAM_BUCKET:-}" ]; then
+      echo "start: VAULT_DATABASE is PostgreSQL, so LITESTREAM_BUCKET is ignored: Litestream replicates a SQLite file only" >&2
+    fi
+    exec dotnet "$app"
+    ;;
+esac
 
 if [ -z "${LITESTREAM_BUCKET:-}" ]; then
   echo "start: LITESTREAM_BUCKET is not set: the vault runs without Litestream, so a SQLite database lives only on its volume" >&2

@@ -15,8 +15,10 @@ public static class DeployFiles
 
     public static string PathOf(params string[] parts) => Path.Combine([RepositoryRoot, .. parts]);
 
-    public static async Task<JsonElement> ReadFlyTomlAsync() =>
-        await PythonToJsonAsync("import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], 'rb'))))", PathOf("fly.toml"));
+    public static Task<JsonElement> ReadFlyTomlAsync() => ReadTomlAsync(PathOf("fly.toml"));
+
+    public static async Task<JsonElement> ReadTomlAsync(string path) =>
+        await PythonToJsonAsync("import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], 'rb'))))", path);
 
     public static async Task<JsonElement> ReadLitestreamYamlAsync() =>
         await PythonToJsonAsync("import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", PathOf("litestream.yml"));
