@@ -1,11 +1,14 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Vault.Storage.Sqlite;
 
 /// <summary>The database file, and how every connection to it is opened.</summary>
 internal sealed class SqliteDatabase
 {
-    // Per-connection settings, applied on every open (a pooled handle keeps them; re-applying is cheap).
+    // Per-connection settings, applied once to each physical connection: a pooled handle keeps them, and running
+    // them on every open was measured at a tenth of the proxy's warm path (four statements parsed per request).
     // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and an acknowledged
     // token write must survive. secure_delete=ON: freed cells and pages are zeroed, so a deleted or
     // replaced blob does not linger in the file. busy_timeout: writers from other processes wait.
@@ -17,6 +20,9 @@ internal sealed class SqliteDatabase
         """;
 
     private readonly string _connectionString;
+
+    /// <summary>The native handles the pragmas ran on; a handle that leaves the pool for good is collected with its entry.</summary>
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
     public SqliteDatabase(string path)
     {
@@ -40,7 +46,13 @@ internal sealed class SqliteDatabase
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            await connection.ExecuteAsync(ConnectionPragmas, ct).ConfigureAwait(false);
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                await connection.ExecuteAsync(ConnectionPragmas, ct).ConfigureAwait(false);
+                _configured.AddOrUpdate(handle, handle);
+            }
+
             return connection;
         }
         catch
