@@ -74,35 +74,6 @@ internal static partial class PostgresConnectionString
         return builder;
     }
 
-    /// <summary>
-    /// The serving connection's server-side limits, each unless the operator's <c>Options</c> already sets it:
-    /// a statement that runs 10 s (a lock wait behind a stuck writer included) is cancelled, and a session
-    /// idle inside a transaction for 30 s is ended, so an instance that hangs mid-transaction cannot hold a
-    /// seller's rows locked for the others. (A pooler that rejects startup options, such as PgBouncer without
-    /// <c>ignore_startup_parameters = options</c>, needs these set on the role instead: README.)
-    /// </summary>
-    public static NpgsqlConnectionStringBuilder WithServingDefaults(NpgsqlConnectionStringBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Options ?? "";
-        foreach (var (name, value) in ServingLimits)
-        {
-            if (!options.Contains(name, StringComparison.OrdinalIgnoreCase))
-            {
-                options = $"{options} -c {name}={value}".Trim();
-            }
-        }
-
-        builder.Options = options;
-        return builder;
-    }
-
-    private static readonly (string Name, string Value)[] ServingLimits =
-    [
-        ("statement_timeout", "10s"),
-        ("idle_in_transaction_session_timeout", "30s"),
-    ];
-
     /// <summary>Where the connection goes, for messages and logs: database, host and port, never the user's password.</summary>
     public static string Describe(string database)
     {

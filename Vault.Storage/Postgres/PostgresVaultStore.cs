@@ -28,7 +28,7 @@ public sealed partial class PostgresVaultStore : IVaultStore
     /// </summary>
     public PostgresVaultStore(string connectionString, string? ownerConnectionString = null)
     {
-        var builder = PostgresConnectionString.WithServingDefaults(PostgresConnectionString.Parse(connectionString));
+        var builder = PostgresConnectionString.Parse(connectionString);
         Description = PostgresConnectionString.Describe(connectionString);
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         if (ownerConnectionString is not null)
@@ -97,7 +97,7 @@ public sealed partial class PostgresVaultStore : IVaultStore
         }
     }
 
-    private Task<TenantTransaction> BeginTenantAsync(string tenant, CancellationToken ct) => TenantTransaction.BeginAsync(_dataSource, tenant, ct);
+    internal Task<TenantTransaction> BeginTenantAsync(string tenant, CancellationToken ct) => TenantTransaction.BeginAsync(_dataSource, tenant, ct);
 
     /// <summary>A connection from the store's own pool (for tests).</summary>
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct = default) => _dataSource.OpenConnectionAsync(ct);

@@ -72,17 +72,6 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("mine", PostgresConnectionString.Parse("Host=db;Username=u;Application Name=mine").ApplicationName);
     }
 
-    [Fact]
-    public void ServingConnectionsGetTimeoutsUnlessTheOperatorSetsTheirOwn()
-    {
-        var defaults = PostgresConnectionString.WithServingDefaults(PostgresConnectionString.Parse("Host=db;Username=u"));
-        Assert.Equal("-c statement_timeout=10s -c idle_in_transaction_session_timeout=30s", defaults.Options);
-
-        var own = PostgresConnectionString.WithServingDefaults(
-            PostgresConnectionString.Parse("postgres://u@db/vault?options=-c%20statement_timeout%3D2s%20-c%20search_path%3Dvault"));
-        Assert.Equal("-c statement_timeout=2s -c search_path=vault -c idle_in_transaction_session_timeout=30s", own.Options);
-    }
-
     [Theory]
     [InlineData("Host=db.internal;Port=6543;Username=vault;Password=hunter2-secret;Database=vault")]
     [InlineData("postgresql://vault:hunter2-secret@db.internal:6543/vault?sslmode=require")]

@@ -201,14 +201,26 @@ public sealed partial class PostgresVaultStoreTests
     }
 
     [Fact]
-    public async Task ServingSessionsHaveStatementAndIdleTransactionTimeouts()
+    public async Task EveryTenantTransactionHasStatementAndIdleTimeoutsThatEndWithIt()
     {
         await using var store = await CreatePostgresStoreAsync();
         await using var session = await store.OpenConnectionAsync();
+        var pid = await ScalarAsync(session, "SELECT pg_backend_pid();");
+        Assert.Equal("0", await ScalarAsync(session, "SHOW statement_timeout;"));
+        await session.DisposeAsync(); // back to the pool: the tenant transaction below gets this same physical connection
 
-        Assert.Equal("10s", await ScalarAsync(session, "SHOW statement_timeout;"));
-        Assert.Equal("30s", await ScalarAsync(session, "SHOW idle_in_transaction_session_timeout;"));
-        var error = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(session, "SET statement_timeout = '50ms'; SELECT pg_sleep(2);"));
-        Assert.Equal(PostgresErrorCodes.QueryCanceled, error.SqlState);
+        await using (var scope = await store.BeginTenantAsync("tenant-a", default))
+        {
+            Assert.Equal(pid, await ScalarAsync(scope.Connection, "SELECT pg_backend_pid();"));
+            Assert.Equal("10s", await ScalarAsync(scope.Connection, "SHOW statement_timeout;"));
+            Assert.Equal("30s", await ScalarAsync(scope.Connection, "SHOW idle_in_transaction_session_timeout;"));
+            Assert.Equal("tenant-a", await ScalarAsync(scope.Connection, "SELECT current_setting('vault.tenant');"));
+            await scope.CommitAsync(default);
+        }
+
+        await using var after = await store.OpenConnectionAsync();
+        Assert.Equal(pid, await ScalarAsync(after, "SELECT pg_backend_pid();"));
+        Assert.Equal("0", await ScalarAsync(after, "SHOW statement_timeout;"));
+        Assert.Equal("", await ScalarAsync(after, "SELECT current_setting('vault.tenant', true);"));
     }
 }
