@@ -35,6 +35,9 @@ public static class AuthenticationExtensions
                     AutomaticRefreshInterval = TimeSpan.FromHours(1),
                     // The least time between re-fetches on an unknown kid: a flood of made-up kids cannot hammer the IdP.
                     RefreshInterval = TimeSpan.FromSeconds(10),
+                    // Off: with it, a key the IdP has withdrawn keeps validating tokens for up to an hour (the "last known
+                    // good" key set is tried whenever a kid is missing from the current one); README promises a published kid.
+                    UseLastKnownGoodConfiguration = false,
                 };
             }
             jwt.Events = new JwtBearerEvents

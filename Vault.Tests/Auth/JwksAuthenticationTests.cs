@@ -109,6 +109,35 @@ public sealed class JwksAuthenticationTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenAcceptedBeforeItsKeyWasWithdrawnIsRefusedOnceTheVaultSeesTheNewKeys()
+    {
+        // A key the IdP no longer publishes stops working once the vault has re-fetched the set (no "last known good" fallback).
+        await using var setup = await Setup.StartAsync(this, refreshInterval: ConfigurationManager<OpenIdConnectConfiguration>.MinimumRefreshInterval);
+        var old = Rs256(_rsa, "rsa-1");
+        using (var accepted = await JwtProbe.BearerAsync(setup.Vault, old))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        using var rotated = RSA.Create(2048);
+        setup.Idp.Withdraw("rsa-1");
+        setup.Idp.Publish(rotated, "rsa-2");
+
+        // A token with the new kid makes the vault re-fetch; once it is accepted, the vault holds the new key set.
+        var watch = Stopwatch.StartNew();
+        var fresh = Rs256(rotated, "rsa-2");
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(200);
+            using var response = await JwtProbe.BearerAsync(setup.Vault, fresh);
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.Created && watch.Elapsed < TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.Created, status);
+
+        using var after = await JwtProbe.BearerAsync(setup.Vault, old);
+        await ProblemAssert.UnauthenticatedAsync(after, old);
+    }
+
+    [Fact]
     public async Task AFloodOfMadeUpKidsDoesNotHammerTheIdp()
     {
         await using var setup = await Setup.StartAsync(this);

@@ -61,6 +61,13 @@ public sealed class JwksServer : IAsyncDisposable
 
     public void Publish(ECDsa ec, string kid) => Add(Jwk.EcP256(ec, kid));
 
+    /// <summary>Stops publishing the key with this kid (the IdP rotated it out).</summary>
+    public void Withdraw(string kid)
+    {
+        lock (_gate)
+            _keys.RemoveAll(key => key["kid"] == kid);
+    }
+
     public string Document()
     {
         lock (_gate)
