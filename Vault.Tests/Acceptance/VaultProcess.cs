@@ -93,7 +93,9 @@ public sealed class VaultProcess : IAsyncDisposable
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        info.Environment["PUBLIC_BASE_URL"] = $"http://127.0.0.1:{port}/";
+        // Several instances behind one load balancer share one PUBLIC_BASE_URL: given, it is kept.
+        if (!environment.ContainsKey("PUBLIC_BASE_URL"))
+            info.Environment["PUBLIC_BASE_URL"] = $"http://127.0.0.1:{port}/";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var vault = new VaultProcess(process, new Uri($"http://127.0.0.1:{port}/"), FileLogCapture.ForRun("process"));
         process.OutputDataReceived += (_, e) => vault.Printed(e.Data);

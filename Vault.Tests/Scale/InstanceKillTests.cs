@@ -43,13 +43,9 @@ public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper o
     [Fact]
     public async Task WhenOneInstanceIsKilledTheOtherKeepsServingAndNoAcknowledgedWriteIsLost()
     {
-        var database = await SharedDatabase.CreateAsync(server);
-        await using var amazon = await RunningSimulator.StartAsync();
-        var environment = VaultProcess.Environment(database.Serving, amazon.BaseAddress + "{host}");
-        environment["VAULT_DATABASE_OWNER"] = database.Owner;
-        await using var a = await VaultProcess.StartAsync(environment);
-        await using var b = await VaultProcess.StartAsync(environment);
-        var instances = new[] { ("A", a.Http), ("B", b.Http) };
+        await using var pair = await VaultPair.StartAsync(server);
+        var (amazon, database, a, b) = (pair.Amazon, pair.Database, pair.A, pair.B);
+        var instances = new[] { ("A", a), ("B", b) };
 
         // One tenant per client keeps each client under the per-tenant write limit; each has one seller to call through.
         var warm = new List<Warm>();
@@ -59,7 +55,7 @@ public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper o
             var jwt = TestJwt.Hs256(VaultHarness.JwtSecret, tenant: tenant, expires: DateTime.UtcNow.AddHours(1));
             var secret = TestSecrets.Add("seller-secret", SellerSecret.Generate())!;
             var token = amazon.State.IssueRefreshToken(SimulatorOptions.DefaultSpApiClientId).RefreshToken;
-            using var seeded = await SendAsync(instances[c % 2].Item2, HttpMethod.Put, $"/v1/sellers/warm-{c}/connections/sp-api", jwt, secret, new { region = "na", refreshToken = token });
+            using var seeded = await VaultPair.SendAsAsync(jwt, instances[c % 2].Item2, HttpMethod.Put, $"/v1/sellers/warm-{c}/connections/sp-api", secret, new { region = "na", refreshToken = token });
             Assert.Equal(HttpStatusCode.Created, seeded.StatusCode);
             warm.Add(new Warm(tenant, $"warm-{c}", secret, jwt));
         }
@@ -91,7 +87,7 @@ public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper o
     }
 
     /// <summary>Imports a new seller every third request, otherwise calls SP-API through the client's warm seller.</summary>
-    private static async Task ClientAsync(int client, Warm warm, (string Name, HttpClient Http)[] instances, Func<bool> aIsDown, RunningSimulator amazon, Tally tally, CancellationToken stop)
+    private static async Task ClientAsync(int client, Warm warm, (string Name, VaultProcess Vault)[] instances, Func<bool> aIsDown, RunningSimulator amazon, Tally tally, CancellationToken stop)
     {
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
@@ -106,13 +102,13 @@ public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper o
             var first = aIsDown() ? 1 : n % 2;
             for (var target = first; target < instances.Length; target++)
             {
-                var (name, http) = instances[target];
+                var (name, vault) = instances[target];
                 var downBefore = aIsDown();
                 try
                 {
                     using var response = import is null
-                        ? await SendAsync(http, HttpMethod.Get, $"/v1/sellers/{warm.Seller}/sp-api/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER", warm.Jwt, warm.Secret)
-                        : await SendAsync(http, HttpMethod.Put, $"/v1/sellers/{import.Seller}/connections/sp-api", warm.Jwt, import.Secret, new { region = "na", refreshToken = import.Token });
+                        ? await VaultPair.SendAsAsync(warm.Jwt, vault, HttpMethod.Get, $"/v1/sellers/{warm.Seller}/sp-api/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER", warm.Secret)
+                        : await VaultPair.SendAsAsync(warm.Jwt, vault, HttpMethod.Put, $"/v1/sellers/{import.Seller}/connections/sp-api", import.Secret, new { region = "na", refreshToken = import.Token });
                     tally.Count(name, response.StatusCode);
                     if (import is not null && response.IsSuccessStatusCode)
                         tally.Acknowledged.Add(import);
@@ -129,16 +125,6 @@ public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper o
                 }
             }
         }
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string jwt, string secret, object? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
-        request.Headers.Add("x-amazon-token-secret", secret);
-        if (json is not null)
-            request.Content = System.Net.Http.Json.JsonContent.Create(json);
-        return await http.SendAsync(request, CancellationToken.None);
     }
 
     /// <summary>Read as the superuser (no row-level security), opened here: each acknowledged import holds the token it was sent.</summary>

@@ -25,13 +25,11 @@ public sealed class VaultHarness : IAsyncDisposable
 
     private readonly WebApplication _vault;
     private readonly FileLogCapture? _logs;
-    private readonly bool _ownsSimulator;
 
-    private VaultHarness(WebApplication vault, RunningSimulator simulator, bool ownsSimulator, Uri baseAddress, string directory, FileLogCapture? logs = null)
+    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory, FileLogCapture? logs = null)
     {
         _vault = vault;
         _logs = logs;
-        _ownsSimulator = ownsSimulator;
         Simulator = simulator;
         BaseAddress = baseAddress;
         Directory = directory;
@@ -52,11 +50,10 @@ public sealed class VaultHarness : IAsyncDisposable
 
     /// <param name="host">Last say over the vault's builder, e.g. <c>builder.Services.AddSingleton&lt;TimeProvider&gt;(clock)</c>
     /// (VaultApp registers TimeProvider with TryAdd, so this one wins).</param>
-    /// <param name="amazon">Another harness's simulator, for a second vault instance in front of the same Amazon (not disposed with this one).</param>
     public static async Task<VaultHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<SimulatorOptions>? simulator = null,
-        Action<WebApplicationBuilder>? host = null, RunningSimulator? amazon = null)
+        Action<WebApplicationBuilder>? host = null)
     {
-        var sim = amazon ?? await RunningSimulator.StartAsync(simulator);
+        var sim = await RunningSimulator.StartAsync(simulator);
         var directory = Path.Combine(Path.GetTempPath(), "vault-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var port = FreePort();
@@ -115,7 +112,7 @@ public sealed class VaultHarness : IAsyncDisposable
                 throw;
             }
         }
-        return new VaultHarness(vault, sim, amazon is null, baseAddress, directory, logs);
+        return new VaultHarness(vault, sim, baseAddress, directory, logs);
     }
 
     public string Jwt(string scopes = TestJwt.AllScopes, string? tenant = null) => TestJwt.Hs256(JwtSecret, scopes, tenant);
@@ -150,14 +147,12 @@ public sealed class VaultHarness : IAsyncDisposable
         if (TestSecrets.Enabled)
         {
             MetricsDump.CaptureInProcess();
-            if (_ownsSimulator)
-                SimulatorSecrets.Register(Simulator.State);
+            SimulatorSecrets.Register(Simulator.State);
         }
         Http.Dispose();
         await _vault.StopAsync();
         await _vault.DisposeAsync();
-        if (_ownsSimulator)
-            await Simulator.DisposeAsync();
+        await Simulator.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         AuditDump.Capture(DatabasePath);
         _logs?.Dispose();
