@@ -16,6 +16,9 @@ public static class AuthenticationExtensions
     /// <summary>Tokens are small; a huge one is an attack on the parser, refused before it is read.</summary>
     public const int MaxTokenBytes = 8 * 1024;
 
+    /// <summary>Distinct valid tokens remembered at once (ValidatedJwtCache); a WMS usually holds a handful.</summary>
+    public const int RememberedTokens = 4096;
+
     public static IServiceCollection AddVaultAuthentication(this IServiceCollection services, VaultOptions options)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
@@ -23,7 +26,7 @@ public static class AuthenticationExtensions
             jwt.MapInboundClaims = false;
             jwt.IncludeErrorDetails = false;
             jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(new JsonWebTokenHandler { MaximumTokenSizeInBytes = MaxTokenBytes, MapInboundClaims = false });
+            jwt.TokenHandlers.Add(new ValidatedJwtCache(new JsonWebTokenHandler { MaximumTokenSizeInBytes = MaxTokenBytes, MapInboundClaims = false }, RememberedTokens));
             jwt.TokenValidationParameters = ValidationParameters(options);
             if (options.JwksEndpoint is { } jwks)
             {
