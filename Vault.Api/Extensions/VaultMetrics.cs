@@ -21,6 +21,11 @@ public static class VaultMetrics
     public static readonly Counter AccessTokenCache = Metrics.CreateCounter("vault_access_token_cache_total", "Access-token lookups by result (hit or miss).",
         new CounterConfiguration { LabelNames = ["result"] });
 
+    // Resolved once: a label lookup per proxied call allocates its label array.
+    public static readonly Counter.Child AccessTokenCacheHits = AccessTokenCache.WithLabels("hit");
+
+    public static readonly Counter.Child AccessTokenCacheMisses = AccessTokenCache.WithLabels("miss");
+
     public static readonly Counter AmazonResponses = Metrics.CreateCounter("vault_amazon_responses_total", "Proxied answers from Amazon by host and status.",
         new CounterConfiguration { LabelNames = ["host", "status"] });
 }

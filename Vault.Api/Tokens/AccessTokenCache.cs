@@ -17,14 +17,18 @@ public sealed class AccessTokenCache
     /// <summary>Tokens are refreshed this long before Amazon's expiry, so a call never leaves with a dying token.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
+    /// <summary>The size of a verifier (HMAC-SHA256).</summary>
+    public const int VerifierBytes = HMACSHA256.HashSizeInBytes;
+
     private readonly byte[] _verifierKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Tenant, string SellerId, string Api), Entry> _entries = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<AccessTokenResult>>> _inflight = new(StringComparer.Ordinal);
 
-    public sealed class Entry(byte[] verifier, byte[] blobHash, string accessToken, DateTimeOffset refreshAt)
+    public sealed class Entry(byte[] verifier, byte[] blob, string accessToken, DateTimeOffset refreshAt)
     {
         public byte[] Verifier { get; } = verifier;
-        public byte[] BlobHash { get; } = blobHash;
+        /// <summary>The stored blob the token was minted from (ciphertext); the entry serves only while the row still holds it.</summary>
+        public byte[] Blob { get; } = blob;
         public string AccessToken { get; } = accessToken;
         public DateTimeOffset RefreshAt { get; } = refreshAt;
         public ConcurrentDictionary<string, (string Token, DateTimeOffset RefreshAt)> RestrictedDataTokens { get; } = new(StringComparer.Ordinal);
@@ -40,39 +44,49 @@ public sealed class AccessTokenCache
 
     public static string KeyOf(Connection connection) => $"{connection.Tenant}/{connection.SellerId}/{connection.Api}";
 
-    /// <summary>HMAC of the secret under a per-process key, bound to the connection: compares secrets without holding them.</summary>
-    public byte[] Verifier(Connection connection, SellerSecret secret)
+    private static (string, string, string) EntryKey(Connection connection) => (connection.Tenant, connection.SellerId, connection.Api);
+
+    /// <summary>
+    /// HMAC of the secret under a per-process key, bound to the connection (<c>tenant/seller/api\0secret</c>): compares
+    /// secrets without holding them. Computed in a stack buffer that is zeroed afterwards; nothing is allocated.
+    /// </summary>
+    public void Verifier(Connection connection, SellerSecret secret, Span<byte> verifier)
     {
-        using var hmac = new HMACSHA256(_verifierKey);
-        var context = Encoding.UTF8.GetBytes(KeyOf(connection) + "\0");
-        hmac.TransformBlock(context, 0, context.Length, null, 0);
-        var bytes = secret.Utf8.ToArray();
+        var secretBytes = secret.Utf8;
+        var length = Encoding.UTF8.GetByteCount(connection.Tenant) + Encoding.UTF8.GetByteCount(connection.SellerId)
+            + Encoding.UTF8.GetByteCount(connection.Api) + 3 + secretBytes.Length;
+        var rented = length <= 512 ? null : new byte[length];
+        var input = rented is null ? stackalloc byte[512] : rented;
         try
         {
-            hmac.TransformFinalBlock(bytes, 0, bytes.Length);
-            return hmac.Hash!;
+            var at = Encoding.UTF8.GetBytes(connection.Tenant, input);
+            input[at++] = (byte)'/';
+            at += Encoding.UTF8.GetBytes(connection.SellerId, input[at..]);
+            input[at++] = (byte)'/';
+            at += Encoding.UTF8.GetBytes(connection.Api, input[at..]);
+            input[at++] = 0;
+            secretBytes.CopyTo(input[at..]);
+            HMACSHA256.HashData(_verifierKey, input[..length], verifier);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(input);
         }
     }
 
-    public static byte[] BlobHash(Connection connection) => SHA256.HashData(connection.Blob);
-
     /// <summary>The live entry for this connection, if the verifier and blob match and it is not due for refresh.</summary>
-    public Entry? Find(Connection connection, byte[] verifier, DateTimeOffset now) =>
-        _entries.TryGetValue(KeyOf(connection), out var entry)
+    public Entry? Find(Connection connection, ReadOnlySpan<byte> verifier, DateTimeOffset now) =>
+        _entries.TryGetValue(EntryKey(connection), out var entry)
         && entry.RefreshAt > now
         && CryptographicOperations.FixedTimeEquals(entry.Verifier, verifier)
-        && CryptographicOperations.FixedTimeEquals(entry.BlobHash, BlobHash(connection))
+        && CryptographicOperations.FixedTimeEquals(entry.Blob, connection.Blob)
             ? entry
             : null;
 
     public Entry Store(Connection connection, byte[] verifier, string accessToken, DateTimeOffset refreshAt)
     {
-        var entry = new Entry(verifier, BlobHash(connection), accessToken, refreshAt);
-        _entries[KeyOf(connection)] = entry;
+        var entry = new Entry(verifier, connection.Blob, accessToken, refreshAt);
+        _entries[EntryKey(connection)] = entry;
         return entry;
     }
 
@@ -94,7 +108,7 @@ public sealed class AccessTokenCache
     {
         foreach (var key in _entries.Keys)
         {
-            if (key.StartsWith($"{tenant}/{sellerId}/", StringComparison.Ordinal) && (api is null || key.EndsWith("/" + api, StringComparison.Ordinal)))
+            if (key.Tenant == tenant && key.SellerId == sellerId && (api is null || key.Api == api))
                 _entries.TryRemove(key, out _);
         }
     }

@@ -11,7 +11,7 @@ namespace Vault.Api.Tokens;
 /// <summary>
 /// The one way the vault uses a stored token: open it with the caller's secret (key derivation behind the
 /// <see cref="KdfGate"/>, wrong-secret guessing slowed per connection), upgrade weak records, and mint or
-/// reuse access tokens. A cache hit costs an HMAC and a hash; no key derivation.
+/// reuse access tokens. A cache hit costs an HMAC and a compare of the stored blob; no key derivation.
 /// </summary>
 public sealed class TokenAccess(
     IVaultStore store, VaultOptions options, KdfGate kdf, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa, TimeProvider clock, ILogger<TokenAccess> logger)
@@ -44,22 +44,29 @@ public sealed class TokenAccess(
     /// <summary>An access token for the connection: from the cache when this secret was verified before, else minted once for all concurrent callers.</summary>
     public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, Connection connection, SellerSecret secret, CancellationToken ct)
     {
-        var verifier = cache.Verifier(connection, secret);
-        if (cache.Find(connection, verifier, clock.GetUtcNow()) is { } entry)
+        if (Find(connection, secret) is { } entry)
         {
-            VaultMetrics.AccessTokenCache.WithLabels("hit").Inc();
+            VaultMetrics.AccessTokenCacheHits.Inc();
             await TouchAsync(connection, entry);
             return new AccessTokenResult(entry.AccessToken, entry.RefreshAt + AccessTokenCache.RefreshMargin, TokenFailure.None);
         }
-        VaultMetrics.AccessTokenCache.WithLabels("miss").Inc();
+        VaultMetrics.AccessTokenCacheMisses.Inc();
+        var verifier = new byte[AccessTokenCache.VerifierBytes];
+        cache.Verifier(connection, secret, verifier);
         var flight = AccessTokenCache.KeyOf(connection) + "#" + Convert.ToHexString(verifier);
         // The flight is not tied to one caller's cancellation: others may be waiting on it.
         return await cache.SingleFlightAsync(flight, () => MintAsync(context, connection, secret, verifier, CancellationToken.None));
     }
 
     /// <summary>The cache entry a successful <see cref="GetAccessTokenAsync"/> left, for RDTs kept beside it.</summary>
-    public AccessTokenCache.Entry? Entry(Connection connection, SellerSecret secret) =>
-        cache.Find(connection, cache.Verifier(connection, secret), clock.GetUtcNow());
+    public AccessTokenCache.Entry? Entry(Connection connection, SellerSecret secret) => Find(connection, secret);
+
+    private AccessTokenCache.Entry? Find(Connection connection, SellerSecret secret)
+    {
+        Span<byte> verifier = stackalloc byte[AccessTokenCache.VerifierBytes];
+        cache.Verifier(connection, secret, verifier);
+        return cache.Find(connection, verifier, clock.GetUtcNow());
+    }
 
     public void Invalidate(string tenant, string sellerId, string? api = null) => cache.Invalidate(tenant, sellerId, api);
 
