@@ -33,6 +33,45 @@ public static class MaintenanceCommands
         return command;
     }
 
+    public static Command Compact()
+    {
+        var command = new Command(
+            "compact",
+            "Make deleted and replaced token blobs leave the database files: PostgreSQL rewrites the connections table " +
+            "(VACUUM FULL as VAULT_DATABASE_OWNER; it locks the table while it runs), SQLite checkpoints and truncates its WAL.");
+        command.SetAction(async (result, ct) =>
+        {
+            var (path, owner) = VaultCli.Database();
+            var error = result.InvocationConfiguration.Error;
+            if (!Vault.Storage.VaultStoreFactory.IsPostgres(path) && !File.Exists(path))
+            {
+                await error.WriteLineAsync($"compact: there is no database at {path}");
+                return 1;
+            }
+            try
+            {
+                await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
+                switch (store)
+                {
+                    case Vault.Storage.Postgres.PostgresVaultStore postgres:
+                        await postgres.RewriteConnectionsTableAsync(ct);
+                        break;
+                    case Vault.Storage.Sqlite.SqliteVaultStore sqlite when !await sqlite.CheckpointAsync(ct):
+                        await error.WriteLineAsync("compact: another process is reading the database, so the WAL was not truncated; run compact again");
+                        return 1;
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
+            {
+                await error.WriteLineAsync($"compact: {e.Message}");
+                return 1;
+            }
+            await result.InvocationConfiguration.Output.WriteLineAsync($"compact: deleted and replaced blobs are gone from the files of {Vault.Storage.VaultStoreFactory.Describe(path)} (backups and replicas keep theirs)");
+            return 0;
+        });
+        return command;
+    }
+
     public static Command CheckConfig()
     {
         var command = new Command("check-config", "Validate the environment's configuration; one line per problem.");

@@ -8,7 +8,7 @@ namespace Vault.Api.Cli;
 /// </summary>
 public static class VaultCli
 {
-    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "copy-database", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
+    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "compact", "copy-database", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -22,6 +22,7 @@ public static class VaultCli
             SecretCommand.Create(),
             TokenCommand.Create(),
             MaintenanceCommands.Migrate(),
+            MaintenanceCommands.Compact(),
             MaintenanceCommands.CheckConfig(),
             ImportDataBorderCommand.Create(),
             CopyDatabaseCommand.Create(),

@@ -116,6 +116,16 @@ public sealed partial class PostgresVaultStore
     public async Task RewriteConnectionsTableAsync(CancellationToken ct = default)
     {
         await using var db = await (_ownerDataSource ?? _dataSource).OpenConnectionAsync(ct).ConfigureAwait(false);
+        const string File = "SELECT pg_relation_filenode('connections')::bigint;";
+        var before = await db.ScalarAsync(File, ct).ConfigureAwait(false);
         await db.ExecuteAsync("VACUUM FULL connections;", ct).ConfigureAwait(false);
+
+        // A role that may not vacuum the table gets a WARNING and VACUUM skips it: only a new file shows it ran.
+        if (Equals(before, await db.ScalarAsync(File, ct).ConfigureAwait(false)))
+        {
+            throw new InvalidOperationException(
+                $"VACUUM FULL skipped the connections table of the PostgreSQL database {Description}: this role does not own it. " +
+                "Run it as the owner (VAULT_DATABASE_OWNER).");
+        }
     }
 }

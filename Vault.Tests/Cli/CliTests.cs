@@ -111,6 +111,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task CompactCheckpointsAnExistingDatabaseAndCreatesNone()
+    {
+        Assert.Equal(0, (await CliRunner.RunAsync(Env(), "migrate")).ExitCode);
+
+        var compacted = await CliRunner.RunAsync(Env(), "compact");
+        var missing = await CliRunner.RunAsync(Env(("VAULT_DATABASE", Path.Combine(_directory, "absent.db"))), "compact");
+
+        Assert.True(compacted.ExitCode == 0, compacted.Stderr);
+        Assert.Contains("deleted and replaced blobs are gone from the files of", compacted.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(Database + "-wal") is { Exists: true } wal ? wal.Length : 0);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("compact: there is no database at", missing.Stderr.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "absent.db")));
+    }
+
+    [Fact]
     public async Task MigrateReportsAnUnwritablePath()
     {
         var run = await CliRunner.RunAsync(Env(("VAULT_DATABASE", "/proc/vault/vault.db")), "migrate");

@@ -40,4 +40,23 @@ public sealed class MigrateCommandTests(PostgresServer server) : IClassFixture<P
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.StartsWith("migrate: warning: The vault serves as PostgreSQL role 'vault_owner', which owns its tables", run.Stderr.Trim(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CompactRewritesTheTableAsTheOwnerAndSaysSoWhenItCannot()
+    {
+        var database = await SharedDatabase.CreateAsync(server);
+        var both = new Dictionary<string, string> { ["VAULT_DATABASE"] = database.Serving, ["VAULT_DATABASE_OWNER"] = database.Owner };
+        Assert.Equal(0, (await CliRunner.RunAsync(both, "migrate")).ExitCode);
+        var before = await server.ScalarAsync($"SELECT pg_relation_filenode('{database.Schema}.connections')::bigint;");
+
+        var asOwner = await CliRunner.RunAsync(both, "compact");
+        var asServingRole = await CliRunner.RunAsync(new Dictionary<string, string> { ["VAULT_DATABASE"] = database.Serving }, "compact");
+
+        Assert.True(asOwner.ExitCode == 0, asOwner.Stderr);
+        Assert.StartsWith("compact: deleted and replaced blobs are gone from the files of PostgreSQL database", asOwner.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(before, await server.ScalarAsync($"SELECT pg_relation_filenode('{database.Schema}.connections')::bigint;"));
+        Assert.Equal(1, asServingRole.ExitCode);
+        Assert.Contains("does not own it", asServingRole.Stderr, StringComparison.Ordinal);
+        Assert.Contains("VAULT_DATABASE_OWNER", asServingRole.Stderr, StringComparison.Ordinal);
+    }
 }
