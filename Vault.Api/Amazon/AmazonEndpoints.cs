@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Vault.Api.Configuration;
 
 namespace Vault.Api.Amazon;
@@ -11,9 +12,13 @@ public sealed class AmazonEndpoints(VaultOptions options)
 {
     private readonly string? _template = options.AmazonEndpointOverride?.TrimEnd('/');
 
+    // One parsed base per host, built on first use: the hosts are the regions' constants, so this stays a handful.
+    private readonly ConcurrentDictionary<string, Uri> _bases = new(StringComparer.Ordinal);
+
     /// <summary>The base URL for a host, ending in '/', under which a path is appended.</summary>
     public Uri BaseFor(string host) =>
-        new(_template is null ? $"https://{host}/" : _template.Replace("{host}", host, StringComparison.Ordinal) + "/");
+        _bases.GetOrAdd(host, static (host, template) =>
+            new(template is null ? $"https://{host}/" : template.Replace("{host}", host, StringComparison.Ordinal) + "/"), _template);
 
     public Uri Url(string host, string pathAndQuery) => new(BaseFor(host), pathAndQuery.TrimStart('/'));
 }

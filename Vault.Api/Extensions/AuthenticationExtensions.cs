@@ -25,6 +25,8 @@ public static class AuthenticationExtensions
         {
             jwt.MapInboundClaims = false;
             jwt.IncludeErrorDetails = false;
+            // Nothing reads the token back from the ticket; storing it costs a dictionary per request.
+            jwt.SaveToken = false;
             jwt.TokenHandlers.Clear();
             jwt.TokenHandlers.Add(new ValidatedJwtCache(new JsonWebTokenHandler { MaximumTokenSizeInBytes = MaxTokenBytes, MapInboundClaims = false }, RememberedTokens));
             jwt.TokenValidationParameters = ValidationParameters(options);
@@ -90,9 +92,15 @@ public static class AuthenticationExtensions
     private static Task AttachTenant(TokenValidatedContext context, string tenantClaim)
     {
         // A JSON array becomes several claims: a token naming two tenants names none we could trust.
-        var claims = context.Principal!.FindAll(tenantClaim).ToList();
-        var tenant = claims.Count == 0 ? Scopes.DefaultTenant : claims[0].Value;
-        if (claims.Count > 1 || !Identifiers.IsValid(tenant))
+        string? named = null;
+        var count = 0;
+        foreach (var claim in context.Principal!.FindAll(tenantClaim))
+        {
+            named ??= claim.Value;
+            count++;
+        }
+        var tenant = named ?? Scopes.DefaultTenant;
+        if (count > 1 || !Identifiers.IsValid(tenant))
         {
             context.Fail("the tenant claim is not one valid identifier");
             return Task.CompletedTask;

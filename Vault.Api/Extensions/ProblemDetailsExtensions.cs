@@ -31,16 +31,41 @@ public static class ProblemDetailsExtensions
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vault.Requests");
         return app.Use(async (context, next) =>
         {
-            context.TraceIdentifier = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+            context.TraceIdentifier = NewRequestId();
             // Set as the response starts: the exception handler clears headers before writing its problem, which would drop it.
             context.Response.OnStarting(() =>
             {
                 context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
                 return Task.CompletedTask;
             });
-            using (logger.BeginScope(new Dictionary<string, object> { ["requestId"] = context.TraceIdentifier }))
+            using (logger.BeginScope(new RequestIdScope(context.TraceIdentifier)))
                 await next(context);
         });
+    }
+
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>The log scope <c>{"requestId": …}</c>, as the JSON console writes a list of pairs; one small object per request.</summary>
+    private sealed class RequestIdScope(string requestId) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 1;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 0 ? new("requestId", requestId) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "requestId:" + requestId;
     }
 
     public static IApplicationBuilder UseVaultErrors(this IApplicationBuilder app)

@@ -27,8 +27,13 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             // The per-request client logs print full Amazon URLs and cost ~2 handlers a call; failures are logged by the vault.
             .RemoveAllLoggers()
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
+                // Without OpenTelemetry tracing nobody consumes an outgoing span, and Amazon needs no traceparent: no
+                // propagator means no DiagnosticsHandler (an Activity, tags and a redacted URL per call).
+                ActivityHeadersPropagator = Extensions.ObservabilityExtensions.TracingRequested(provider.GetRequiredService<IConfiguration>())
+                    ? System.Diagnostics.DistributedContextPropagator.Current
+                    : null,
                 UseProxy = false,
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,

@@ -94,11 +94,13 @@ public static class ProxyApi
         var services = context.RequestServices;
         var endpoints = services.GetRequiredService<AmazonEndpoints>();
         var host = api == "ads" ? region.AdsApiHost : region.SpApiHost;
-        var target = TargetUri(endpoints.BaseFor(host), pathAndQuery);
+        var hostBase = endpoints.BaseFor(host);
+        var target = TargetUri(hostBase, pathAndQuery);
         var transformer = new AmazonTransformer(target, api, credential, services.GetRequiredService<VaultOptions>().AdsClientId);
         var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
         context.Request.Body = new CallerBodyStream(context.Request.Body);
-        var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, RequestConfig, transformer);
+        // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.
+        var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, hostBase.AbsoluteUri, invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             VaultMetrics.AmazonResponses.WithLabels(host, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
@@ -120,8 +122,11 @@ public static class ProxyApi
     /// <summary>Appends the checked path to the host's base; then makes sure the result is still on that host.</summary>
     internal static Uri TargetUri(Uri hostBase, string pathAndQuery)
     {
-        var target = new Uri(hostBase.ToString().TrimEnd('/') + pathAndQuery);
-        if (target.Scheme != hostBase.Scheme || target.Authority != hostBase.Authority || !target.AbsolutePath.StartsWith(hostBase.AbsolutePath.TrimEnd('/') + "/", StringComparison.Ordinal))
+        var target = new Uri(string.Concat(hostBase.AbsoluteUri.AsSpan().TrimEnd('/'), pathAndQuery));
+        var basePath = hostBase.AbsolutePath.AsSpan().TrimEnd('/');
+        var targetPath = target.AbsolutePath.AsSpan();
+        if (target.Scheme != hostBase.Scheme || target.Port != hostBase.Port || !string.Equals(target.Host, hostBase.Host, StringComparison.Ordinal)
+            || !(targetPath.Length > basePath.Length && targetPath.StartsWith(basePath, StringComparison.Ordinal) && targetPath[basePath.Length] == '/'))
             throw new InvalidOperationException("a proxied path resolved outside its Amazon host");
         return target;
     }
