@@ -18,6 +18,28 @@ internal static class PageCursor
 
     public static int ClampLimit(int limit) => Math.Clamp(limit, MinLimit, MaxLimit);
 
+    /// <summary>
+    /// A page from up to <paramref name="limit"/> + 1 items read in order: the extra item only says that there is a next
+    /// page, whose cursor is the key of the page's last item.
+    /// </summary>
+    public static Page<T> Of<T>(List<T> items, int limit, Func<T, string> cursorOf)
+    {
+        if (items.Count <= limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveRange(limit, items.Count - limit);
+        return new Page<T>(items, cursorOf(items[^1]));
+    }
+
+    /// <summary>A page of sellers from their connection rows, read ordered by seller id for up to <paramref name="limit"/> + 1 sellers.</summary>
+    public static Page<SellerSummary> OfSellers(IEnumerable<Connection> rows, int limit) =>
+        Of(
+            rows.GroupBy(row => row.SellerId, StringComparer.Ordinal).Select(group => new SellerSummary(group.Key, group.ToList())).ToList(),
+            limit,
+            seller => FromKey(seller.SellerId));
+
     public static string FromKey(string key) => Base64Url.EncodeToString(StrictUtf8.GetBytes(key));
 
     public static string ToKey(string cursor)

@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using static Vault.Storage.Postgres.PostgresCommands;
 
@@ -7,8 +6,6 @@ namespace Vault.Storage.Postgres;
 /// <summary>The append-only audit log: the vault's role may only read and append (grants), and triggers refuse UPDATE, DELETE and TRUNCATE from anyone.</summary>
 public sealed partial class PostgresVaultStore
 {
-    private const string AuditColumns = "id, at, tenant, action, actor, seller_id, api, region, request_id, ip, detail";
-
     public async Task AppendAuditAsync(AuditEvent audit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(audit);
@@ -22,28 +19,10 @@ public sealed partial class PostgresVaultStore
         limit = PageCursor.ClampLimit(limit);
         long? before = cursor is null ? null : PageCursor.ToId(cursor);
 
-        // Only constant fragments are appended, so each filter can use its index; values stay parameters.
-        var sql = new StringBuilder("SELECT " + AuditColumns + " FROM audit_log WHERE tenant = @tenant");
-        if (sellerId is not null)
-        {
-            sql.Append(" AND seller_id = @seller");
-        }
-
-        if (since is not null)
-        {
-            sql.Append(" AND at >= @since");
-        }
-
-        if (before is not null)
-        {
-            sql.Append(" AND id < @before");
-        }
-
-        sql.Append(" ORDER BY id DESC LIMIT @take;");
-
+        var sql = AuditSql.Select(bySeller: sellerId is not null, since: since is not null, beforeId: before is not null);
         await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
         await using var command = scope.Connection.Command(
-            sql.ToString(),
+            sql,
             Text("tenant", tenant), Text("seller", sellerId), Time("since", since), Int("before", before), Int("take", limit + 1));
         var events = new List<AuditEvent>();
         await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -56,21 +35,12 @@ public sealed partial class PostgresVaultStore
 
         await scope.CommitAsync(ct).ConfigureAwait(false);
 
-        if (events.Count <= limit)
-        {
-            return new Page<AuditEvent>(events, null);
-        }
-
-        events.RemoveAt(events.Count - 1);
-        return new Page<AuditEvent>(events, PageCursor.FromId(events[^1].Id));
+        return PageCursor.Of(events, limit, e => PageCursor.FromId(e.Id));
     }
 
     private static async Task InsertAuditAsync(NpgsqlConnection db, AuditEvent audit, CancellationToken ct) =>
         await db.ExecuteAsync(
-            """
-            INSERT INTO audit_log (at, tenant, action, actor, seller_id, api, region, request_id, ip, detail)
-            VALUES (@at, @tenant, @action, @actor, @seller, @api, @region, @request, @ip, @detail);
-            """,
+            AuditSql.Insert,
             ct,
             Time("at", TimeOf(audit)), Text("tenant", audit.Tenant), Text("action", audit.Action),
             Text("actor", audit.Actor), Text("seller", audit.SellerId), Text("api", audit.Api), Text("region", audit.Region),

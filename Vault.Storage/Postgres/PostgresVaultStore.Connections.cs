@@ -45,17 +45,7 @@ public sealed partial class PostgresVaultStore
         var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
         await scope.CommitAsync(ct).ConfigureAwait(false);
 
-        var sellers = rows
-            .GroupBy(row => row.SellerId, StringComparer.Ordinal)
-            .Select(group => new SellerSummary(group.Key, group.ToList()))
-            .ToList();
-        if (sellers.Count <= limit)
-        {
-            return new Page<SellerSummary>(sellers, null);
-        }
-
-        sellers.RemoveAt(sellers.Count - 1);
-        return new Page<SellerSummary>(sellers, PageCursor.FromKey(sellers[^1].SellerId));
+        return PageCursor.OfSellers(rows, limit);
     }
 
     public async Task<UpsertOutcome> UpsertConnectionAsync(Connection connection, AuditEvent audit, CancellationToken ct = default)

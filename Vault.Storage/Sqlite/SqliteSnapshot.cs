@@ -40,7 +40,7 @@ public static class SqliteSnapshot
         }
 
         var audit = new List<AuditEvent>();
-        await using (var select = db.Command("SELECT " + SqliteVaultStore.AuditColumns + " FROM audit_log ORDER BY id;"))
+        await using (var select = db.Command("SELECT " + AuditSql.Columns + " FROM audit_log ORDER BY id;"))
         await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(ct).ConfigureAwait(false))

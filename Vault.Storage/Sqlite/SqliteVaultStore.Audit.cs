@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Vault.Storage.Sqlite;
@@ -6,8 +5,6 @@ namespace Vault.Storage.Sqlite;
 /// <summary>The append-only audit log (UPDATE and DELETE are refused by triggers).</summary>
 public sealed partial class SqliteVaultStore
 {
-    internal const string AuditColumns = "id, at, tenant, action, actor, seller_id, api, region, request_id, ip, detail";
-
     public async Task AppendAuditAsync(AuditEvent audit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(audit);
@@ -20,28 +17,10 @@ public sealed partial class SqliteVaultStore
         limit = PageCursor.ClampLimit(limit);
         long? before = cursor is null ? null : PageCursor.ToId(cursor);
 
-        // Only constant fragments are appended, so each filter can use its index; values stay parameters.
-        var sql = new StringBuilder("SELECT " + AuditColumns + " FROM audit_log WHERE tenant = @tenant");
-        if (sellerId is not null)
-        {
-            sql.Append(" AND seller_id = @seller");
-        }
-
-        if (since is not null)
-        {
-            sql.Append(" AND at >= @since");
-        }
-
-        if (before is not null)
-        {
-            sql.Append(" AND id < @before");
-        }
-
-        sql.Append(" ORDER BY id DESC LIMIT @take;");
-
+        var sql = AuditSql.Select(bySeller: sellerId is not null, since: since is not null, beforeId: before is not null);
         await using var db = await _database.OpenAsync(ct).ConfigureAwait(false);
         using var command = db.Command(
-            sql.ToString(),
+            sql,
             ("@tenant", tenant), ("@seller", sellerId), ("@since", UnixMilliseconds.From(since)),
             ("@before", before), ("@take", limit + 1));
         var events = new List<AuditEvent>();
@@ -53,21 +32,12 @@ public sealed partial class SqliteVaultStore
             }
         }
 
-        if (events.Count <= limit)
-        {
-            return new Page<AuditEvent>(events, null);
-        }
-
-        events.RemoveAt(events.Count - 1);
-        return new Page<AuditEvent>(events, PageCursor.FromId(events[^1].Id));
+        return PageCursor.Of(events, limit, e => PageCursor.FromId(e.Id));
     }
 
     private static async Task InsertAuditAsync(SqliteConnection db, AuditEvent audit, CancellationToken ct) =>
         await db.ExecuteAsync(
-            """
-            INSERT INTO audit_log (at, tenant, action, actor, seller_id, api, region, request_id, ip, detail)
-            VALUES (@at, @tenant, @action, @actor, @seller, @api, @region, @request, @ip, @detail);
-            """,
+            AuditSql.Insert,
             ct,
             ("@at", UnixMilliseconds.From(TimeOf(audit))), ("@tenant", audit.Tenant), ("@action", audit.Action),
             ("@actor", audit.Actor), ("@seller", audit.SellerId), ("@api", audit.Api), ("@region", audit.Region),
