@@ -62,6 +62,31 @@ internal sealed class SqliteDatabase
         }
     }
 
+    /// <summary>As <see cref="OpenAsync"/>, for callers that stay synchronous (Microsoft.Data.Sqlite's async is synchronous anyway).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = ConnectionPragmas;
+                command.ExecuteNonQuery();
+                _configured.AddOrUpdate(handle, handle);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Closes the idle pooled handles, so the files are released when the store is disposed.</summary>
     public void ClearPool()
     {

@@ -7,14 +7,27 @@ public sealed partial class SqliteVaultStore
 {
     private const string SelectConnections = "SELECT " + ConnectionRows.Columns + " FROM connections";
 
-    public async Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default)
+    private const string SelectOneConnection = SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller AND api = @api;";
+
+    /// <summary>Every proxied call reads its row here: on a kept connection with the statement already prepared.</summary>
+    public Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default)
     {
-        await using var connection = await _database.OpenAsync(ct).ConfigureAwait(false);
-        using var command = connection.Command(
-            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
-            ("@tenant", tenant), ("@seller", sellerId), ("@api", api));
-        var rows = await ConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        ct.ThrowIfCancellationRequested();
+        var lease = _reads.Rent();
+        Connection? row;
+        try
+        {
+            var command = lease.Command(SelectOneConnection, ("@tenant", tenant), ("@seller", sellerId), ("@api", api));
+            using var reader = command.ExecuteReader();
+            row = reader.Read() ? ConnectionRows.Read(reader) : null;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+        _reads.Return(lease);
+        return Task.FromResult(row);
     }
 
     public async Task<IReadOnlyList<Connection>> GetSellerConnectionsAsync(string tenant, string sellerId, CancellationToken ct = default)

@@ -10,11 +10,13 @@ namespace Vault.Storage.Sqlite;
 public sealed partial class SqliteVaultStore : IVaultStore
 {
     private readonly SqliteDatabase _database;
+    private readonly SqlitePreparedReads _reads;
 
     /// <summary>Uses (or creates) the database at <paramref name="path"/>, creating its directory if missing.</summary>
     public SqliteVaultStore(string path)
     {
         _database = new SqliteDatabase(path);
+        _reads = new SqlitePreparedReads(_database);
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -50,6 +52,7 @@ public sealed partial class SqliteVaultStore : IVaultStore
 
     public ValueTask DisposeAsync()
     {
+        _reads.Dispose();
         _database.ClearPool();
         return ValueTask.CompletedTask;
     }
