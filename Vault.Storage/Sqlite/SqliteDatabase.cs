@@ -40,29 +40,17 @@ internal sealed class SqliteDatabase
 
     public string FilePath { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    /// <summary>
+    /// <see cref="Open"/> for async callers. Microsoft.Data.Sqlite opens and runs statements synchronously whatever
+    /// the method's name, so this adds nothing but the cancellation check.
+    /// </summary>
+    public Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-            var handle = connection.Handle!;
-            if (!_configured.TryGetValue(handle, out _))
-            {
-                await connection.ExecuteAsync(ConnectionPragmas, ct).ConfigureAwait(false);
-                _configured.AddOrUpdate(handle, handle);
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(Open());
     }
 
-    /// <summary>As <see cref="OpenAsync"/>, for callers that stay synchronous (Microsoft.Data.Sqlite's async is synchronous anyway).</summary>
+    /// <summary>A pooled connection, its pragmas run when its physical connection is new.</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
