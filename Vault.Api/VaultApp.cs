@@ -54,6 +54,7 @@ public static class VaultApp
         services.AddAmazonClients();
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services, options);
+        services.AddSingleton<RestrictedDataTokenClient.Flights>();
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);

@@ -10,19 +10,40 @@ namespace Vault.Api.Proxy;
 
 /// <summary>
 /// createRestrictedDataToken: https://developer-docs.amazon.com/sp-api/docs/tokens-api-v2021-03-01-reference
-/// RDTs are kept beside the connection's access token, per resource, for their lifetime less a margin.
+/// RDTs are kept beside the connection's access token, per resource, for their lifetime less a margin. Concurrent
+/// first calls for one resource share one request (Amazon allows 1 createRestrictedDataToken a second per seller,
+/// burst 10), through <see cref="Flights"/>.
 /// </summary>
-public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints endpoints, TimeProvider clock)
+public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints endpoints, TimeProvider clock, RestrictedDataTokenClient.Flights flights)
 {
     public const string Path = "tokens/2021-03-01/restrictedDataToken";
 
     public sealed record Outcome(string? Token, TokenFailure Failure, int? AmazonStatus = null, string? AmazonBody = null);
 
+    /// <summary>The requests in flight, by cache entry and resource (a singleton: typed HTTP clients are transient).</summary>
+    public sealed class Flights() : SingleFlight<(AccessTokenCache.Entry Entry, string Resource), Outcome>;
+
     public async Task<Outcome> GetAsync(AccessTokenCache.Entry entry, Region region, RestrictedOperations.Resource resource, CancellationToken ct)
     {
+        if (Cached(entry, resource) is { } cached)
+            return cached;
+        ct.ThrowIfCancellationRequested();
+        // Shared by every caller that arrives while it runs, so no one caller's cancellation ends it; the client's
+        // resilience pipeline bounds it in time.
+        return await flights.RunAsync((entry, resource.CacheKey), () => RequestAsync(entry, region, resource, CancellationToken.None));
+    }
+
+    private Outcome? Cached(AccessTokenCache.Entry entry, RestrictedOperations.Resource resource) =>
+        entry.RestrictedDataTokens.TryGetValue(resource.CacheKey, out var cached) && cached.RefreshAt > clock.GetUtcNow()
+            ? new Outcome(cached.Token, TokenFailure.None)
+            : null;
+
+    private async Task<Outcome> RequestAsync(AccessTokenCache.Entry entry, Region region, RestrictedOperations.Resource resource, CancellationToken ct)
+    {
+        // A flight that started just after another one stored its token finds it here.
+        if (Cached(entry, resource) is { } cached)
+            return cached;
         var now = clock.GetUtcNow();
-        if (entry.RestrictedDataTokens.TryGetValue(resource.CacheKey, out var cached) && cached.RefreshAt > now)
-            return new Outcome(cached.Token, TokenFailure.None);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoints.Url(region.SpApiHost, Path))
         {

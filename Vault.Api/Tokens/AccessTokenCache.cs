@@ -22,7 +22,7 @@ public sealed class AccessTokenCache
 
     private readonly byte[] _verifierKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<(string Tenant, string SellerId, string Api), Entry> _entries = new();
-    private readonly ConcurrentDictionary<string, Lazy<Task<AccessTokenResult>>> _inflight = new(StringComparer.Ordinal);
+    private readonly SingleFlight<string, AccessTokenResult> _minting = new(StringComparer.Ordinal);
 
     public sealed class Entry(byte[] verifier, byte[] blob, string accessToken, DateTimeOffset refreshAt)
     {
@@ -91,18 +91,7 @@ public sealed class AccessTokenCache
     }
 
     /// <summary>Runs <paramref name="mint"/> once for all concurrent callers with the same connection and verifier.</summary>
-    public async Task<AccessTokenResult> SingleFlightAsync(string flightKey, Func<Task<AccessTokenResult>> mint)
-    {
-        var flight = _inflight.GetOrAdd(flightKey, _ => new Lazy<Task<AccessTokenResult>>(mint));
-        try
-        {
-            return await flight.Value;
-        }
-        finally
-        {
-            _inflight.TryRemove(new KeyValuePair<string, Lazy<Task<AccessTokenResult>>>(flightKey, flight));
-        }
-    }
+    public Task<AccessTokenResult> SingleFlightAsync(string flightKey, Func<Task<AccessTokenResult>> mint) => _minting.RunAsync(flightKey, mint);
 
     public void Invalidate(string tenant, string sellerId, string? api)
     {

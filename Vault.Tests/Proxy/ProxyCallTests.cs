@@ -131,6 +131,28 @@ public class ProxyCallTests
     }
 
     [Fact]
+    public async Task ConcurrentFirstCallsToARestrictedOperationShareOneRestrictedDataToken()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        const string address = "/v1/sellers/seller-1/sp-api/orders/v0/orders/123-1234567-1234567/address";
+        using (var warm = await vault.SendAsync(HttpMethod.Get, "/v1/sellers/seller-1/sp-api/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER", seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode); // the access token is cached: only the RDT is left to fetch
+
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await go.Task;
+            using var response = await vault.SendAsync(HttpMethod.Get, address, seeded.Secret);
+            return response.StatusCode;
+        })).ToList();
+        go.SetResult();
+
+        Assert.All(await Task.WhenAll(calls), status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Single(vault.Simulator.State.Calls.Snapshot(), c => c.PathAndQuery.StartsWith("/tokens/2021-03-01/restrictedDataToken", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetOrdersWithRequestedDataElementsUsesAnRdtNamingThem()
     {
         await using var vault = await VaultHarness.StartAsync();
