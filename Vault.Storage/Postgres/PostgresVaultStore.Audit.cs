@@ -20,21 +20,13 @@ public sealed partial class PostgresVaultStore
         long? before = cursor is null ? null : PageCursor.ToId(cursor);
 
         var sql = AuditSql.Select(bySeller: sellerId is not null, since: since is not null, beforeId: before is not null);
-        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
-        await using var command = scope.Connection.Command(
+        var events = await TenantTransaction.ReadAsync(
+            _dataSource,
+            tenant,
             sql,
-            Text("tenant", tenant), Text("seller", sellerId), Time("since", since), Int("before", before), Int("take", limit + 1));
-        var events = new List<AuditEvent>();
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                events.Add(ReadAudit(reader));
-            }
-        }
-
-        await scope.CommitAsync(ct).ConfigureAwait(false);
-
+            [Text("tenant", tenant), Text("seller", sellerId), Time("since", since), Int("before", before), Int("take", limit + 1)],
+            ReadAudit,
+            ct).ConfigureAwait(false);
         return PageCursor.Of(events, limit, e => PageCursor.FromId(e.Id));
     }
 

@@ -70,7 +70,7 @@ public sealed partial class PostgresVaultStore
         await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
         var db = scope.Connection;
         List<Connection> rows;
-        await using (var select = SelectSellerRows(db, tenant, sellerId, api, forUpdate: true))
+        await using (var select = LockSellerRows(db, tenant, sellerId, api))
         {
             rows = await PostgresConnectionRows.ReadAllAsync(select, ct).ConfigureAwait(false);
         }

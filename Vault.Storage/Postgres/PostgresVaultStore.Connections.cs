@@ -10,22 +10,25 @@ public sealed partial class PostgresVaultStore
 
     public async Task<Connection?> GetConnectionAsync(string tenant, string sellerId, string api, CancellationToken ct = default)
     {
-        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
-        await using var command = scope.Connection.Command(
+        var rows = await TenantTransaction.ReadAsync(
+            _dataSource,
+            tenant,
             SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller AND api = @api;",
-            Text("tenant", tenant), Text("seller", sellerId), Text("api", api));
-        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
-        await scope.CommitAsync(ct).ConfigureAwait(false);
+            [Text("tenant", tenant), Text("seller", sellerId), Text("api", api)],
+            PostgresConnectionRows.Read,
+            ct).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IReadOnlyList<Connection>> GetSellerConnectionsAsync(string tenant, string sellerId, CancellationToken ct = default)
     {
-        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
-        await using var command = SelectSellerRows(scope.Connection, tenant, sellerId, api: null, forUpdate: false);
-        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
-        await scope.CommitAsync(ct).ConfigureAwait(false);
-        return rows;
+        return await TenantTransaction.ReadAsync(
+            _dataSource,
+            tenant,
+            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller ORDER BY api;",
+            [Text("tenant", tenant), Text("seller", sellerId)],
+            PostgresConnectionRows.Read,
+            ct).ConfigureAwait(false);
     }
 
     public async Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default)
@@ -37,13 +40,14 @@ public sealed partial class PostgresVaultStore
         // left out rather than made optional in SQL, so that it stays a range seek on the primary key
         // (whose COLLATE "C" orders seller ids bytewise, as SQLite does).
         var afterCursor = after is null ? "" : " AND seller_id > @after";
-        await using var scope = await BeginTenantAsync(tenant, ct).ConfigureAwait(false);
-        await using var command = scope.Connection.Command(
+        var rows = await TenantTransaction.ReadAsync(
+            _dataSource,
+            tenant,
             SelectConnections + " WHERE tenant = @tenant AND seller_id IN (SELECT DISTINCT seller_id FROM connections WHERE tenant = @tenant" +
             afterCursor + " ORDER BY seller_id LIMIT @take) ORDER BY seller_id, api;",
-            Text("tenant", tenant), Text("after", after), Int("take", limit + 1));
-        var rows = await PostgresConnectionRows.ReadAllAsync(command, ct).ConfigureAwait(false);
-        await scope.CommitAsync(ct).ConfigureAwait(false);
+            [Text("tenant", tenant), Text("after", after), Int("take", limit + 1)],
+            PostgresConnectionRows.Read,
+            ct).ConfigureAwait(false);
 
         return PageCursor.OfSellers(rows, limit);
     }
@@ -152,10 +156,9 @@ public sealed partial class PostgresVaultStore
         throw new InvalidOperationException("The connection was inserted and deleted concurrently three times in a row; retry.");
     }
 
-    /// <summary>The seller's rows by api; <paramref name="forUpdate"/> locks them in that order, so concurrent writers cannot deadlock.</summary>
-    private static NpgsqlCommand SelectSellerRows(NpgsqlConnection db, string tenant, string sellerId, string? api, bool forUpdate) =>
+    /// <summary>The seller's rows (one api's, or all), locked in api order, so concurrent writers cannot deadlock.</summary>
+    private static NpgsqlCommand LockSellerRows(NpgsqlConnection db, string tenant, string sellerId, string? api) =>
         db.Command(
-            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller" + (api is null ? "" : " AND api = @api") +
-            " ORDER BY api" + (forUpdate ? " FOR UPDATE;" : ";"),
+            SelectConnections + " WHERE tenant = @tenant AND seller_id = @seller" + (api is null ? "" : " AND api = @api") + " ORDER BY api FOR UPDATE;",
             Text("tenant", tenant), Text("seller", sellerId), Text("api", api));
 }

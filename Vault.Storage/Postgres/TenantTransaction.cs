@@ -15,6 +15,12 @@ namespace Vault.Storage.Postgres;
 /// </summary>
 internal sealed class TenantTransaction : IAsyncDisposable
 {
+    private const string SetTenant = """
+        SELECT set_config('vault.tenant', @tenant, true),
+               set_config('statement_timeout', '10s', true),
+               set_config('idle_in_transaction_session_timeout', '30s', true);
+        """;
+
     private readonly NpgsqlTransaction _transaction;
 
     private TenantTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
@@ -33,14 +39,7 @@ internal sealed class TenantTransaction : IAsyncDisposable
         try
         {
             transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await connection.ExecuteAsync(
-                """
-                SELECT set_config('vault.tenant', @tenant, true),
-                       set_config('statement_timeout', '10s', true),
-                       set_config('idle_in_transaction_session_timeout', '30s', true);
-                """,
-                ct,
-                Text("tenant", tenant)).ConfigureAwait(false);
+            await connection.ExecuteAsync(SetTenant, ct, Text("tenant", tenant)).ConfigureAwait(false);
             return new TenantTransaction(connection, transaction);
         }
         catch
@@ -53,6 +52,35 @@ internal sealed class TenantTransaction : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// One query under the tenant, in one round trip and no explicit transaction: the tenant is set by the first
+    /// statement of a batch, and PostgreSQL runs a batch as one implicit transaction, so the local setting holds for
+    /// the query after it and ends with it. For reads; a write that must see its own reads takes <see cref="BeginAsync"/>.
+    /// </summary>
+    public static async Task<List<T>> ReadAsync<T>(
+        NpgsqlDataSource dataSource, string tenant, string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        var setTenant = new NpgsqlBatchCommand(SetTenant);
+        setTenant.Parameters.Add(Text("tenant", tenant));
+        var query = new NpgsqlBatchCommand(sql);
+        query.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(setTenant);
+        batch.BatchCommands.Add(query);
+
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.NextResultAsync(ct).ConfigureAwait(false); // past set_config's one row
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     public Task CommitAsync(CancellationToken ct) => _transaction.CommitAsync(ct);

@@ -201,7 +201,7 @@ public sealed partial class PostgresVaultStoreTests
     }
 
     [Fact]
-    public async Task EveryTenantTransactionHasStatementAndIdleTimeoutsThatEndWithIt()
+    public async Task EveryTenantTransactionAndReadHasTimeoutsThatEndWithIt()
     {
         await using var store = await CreatePostgresStoreAsync();
         await using var session = await store.OpenConnectionAsync();
@@ -217,6 +217,11 @@ public sealed partial class PostgresVaultStoreTests
             Assert.Equal("tenant-a", await ScalarAsync(scope.Connection, "SELECT current_setting('vault.tenant');"));
             await scope.CommitAsync(default);
         }
+
+        // A read sets the tenant in a one-round-trip batch (an implicit transaction): it must not outlive the batch either.
+        await store.UpsertConnectionAsync(Connection(), Audit());
+        Assert.NotNull(await store.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
+        Assert.Null(await store.GetConnectionAsync("tenant-b", "A1SELLER", ApiNames.SpApi));
 
         await using var after = await store.OpenConnectionAsync();
         Assert.Equal(pid, await ScalarAsync(after, "SELECT pg_backend_pid();"));
