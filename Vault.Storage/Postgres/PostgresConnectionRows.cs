@@ -8,18 +8,10 @@ internal static class PostgresConnectionRows
 {
     public const string Select = "SELECT " + ConnectionRows.Columns + " FROM connections";
 
-    public static Connection Read(NpgsqlDataReader row) => new(
-        Tenant: row.GetString(0),
-        SellerId: row.GetString(1),
-        Api: row.GetString(2),
-        Region: row.GetString(3),
-        SellingPartnerId: row.IsDBNull(4) ? null : row.GetString(4),
-        Status: StatusFromText(row.GetString(5)),
-        Format: row.GetString(6),
-        Blob: row.GetFieldValue<byte[]>(7),
-        CreatedAt: PostgresTime.FromColumn(row.GetDateTime(8)),
-        UpdatedAt: PostgresTime.FromColumn(row.GetDateTime(9)),
-        LastUsedAt: row.IsDBNull(10) ? null : PostgresTime.FromColumn(row.GetDateTime(10)));
+    public static Connection Read(NpgsqlDataReader row) => StoreRows.Connection(row, Time);
+
+    /// <summary>How the PostgreSQL store reads a timestamp column (timestamptz, as UTC).</summary>
+    public static DateTimeOffset Time(System.Data.Common.DbDataReader row, int ordinal) => PostgresTime.FromColumn(row.GetDateTime(ordinal));
 
     public static async Task<List<Connection>> ReadAllAsync(NpgsqlCommand command, CancellationToken ct)
     {
@@ -34,6 +26,4 @@ internal static class PostgresConnectionRows
     }
 
     public static string StatusText(ConnectionStatus status) => ConnectionRows.StatusText(status);
-
-    private static ConnectionStatus StatusFromText(string text) => ConnectionRows.StatusFromText(text);
 }

@@ -38,21 +38,5 @@ public sealed partial class PostgresVaultStore
             Text("actor", audit.Actor), Text("seller", audit.SellerId), Text("api", audit.Api), Text("region", audit.Region),
             Text("request", audit.RequestId), Text("ip", audit.Ip), Text("detail", audit.Detail)).ConfigureAwait(false);
 
-    private static AuditEvent ReadAudit(NpgsqlDataReader row) =>
-        new(
-            Tenant: row.GetString(2),
-            Action: row.GetString(3),
-            Actor: row.GetString(4),
-            SellerId: NullableText(row, 5),
-            Api: NullableText(row, 6),
-            Region: NullableText(row, 7),
-            RequestId: NullableText(row, 8),
-            Ip: NullableText(row, 9),
-            Detail: NullableText(row, 10))
-        {
-            Id = row.GetInt64(0),
-            At = PostgresTime.FromColumn(row.GetDateTime(1)),
-        };
-
-    private static string? NullableText(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+    private static AuditEvent ReadAudit(NpgsqlDataReader row) => StoreRows.Audit(row, PostgresConnectionRows.Time);
 }

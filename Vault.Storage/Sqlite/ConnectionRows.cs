@@ -9,18 +9,10 @@ internal static class ConnectionRows
     public const string Columns =
         "tenant, seller_id, api, region, selling_partner_id, status, format, blob, created_at, updated_at, last_used_at";
 
-    public static Connection Read(SqliteDataReader row) => new(
-        Tenant: row.GetString(0),
-        SellerId: row.GetString(1),
-        Api: row.GetString(2),
-        Region: row.GetString(3),
-        SellingPartnerId: row.IsDBNull(4) ? null : row.GetString(4),
-        Status: StatusFromText(row.GetString(5)),
-        Format: row.GetString(6),
-        Blob: row.GetFieldValue<byte[]>(7),
-        CreatedAt: UnixMilliseconds.ToTime(row.GetInt64(8)),
-        UpdatedAt: UnixMilliseconds.ToTime(row.GetInt64(9)),
-        LastUsedAt: row.IsDBNull(10) ? null : UnixMilliseconds.ToTime(row.GetInt64(10)));
+    public static Connection Read(SqliteDataReader row) => StoreRows.Connection(row, Time);
+
+    /// <summary>How the SQLite store reads a timestamp column (unix milliseconds).</summary>
+    public static DateTimeOffset Time(System.Data.Common.DbDataReader row, int ordinal) => UnixMilliseconds.ToTime(row.GetInt64(ordinal));
 
     public static async Task<List<Connection>> ReadAllAsync(SqliteCommand command, CancellationToken ct)
     {

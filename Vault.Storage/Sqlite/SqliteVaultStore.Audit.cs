@@ -43,21 +43,5 @@ public sealed partial class SqliteVaultStore
             ("@actor", audit.Actor), ("@seller", audit.SellerId), ("@api", audit.Api), ("@region", audit.Region),
             ("@request", audit.RequestId), ("@ip", audit.Ip), ("@detail", audit.Detail)).ConfigureAwait(false);
 
-    internal static AuditEvent ReadAudit(SqliteDataReader row) =>
-        new(
-            Tenant: row.GetString(2),
-            Action: row.GetString(3),
-            Actor: row.GetString(4),
-            SellerId: NullableText(row, 5),
-            Api: NullableText(row, 6),
-            Region: NullableText(row, 7),
-            RequestId: NullableText(row, 8),
-            Ip: NullableText(row, 9),
-            Detail: NullableText(row, 10))
-        {
-            Id = row.GetInt64(0),
-            At = UnixMilliseconds.ToTime(row.GetInt64(1)),
-        };
-
-    private static string? NullableText(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+    internal static AuditEvent ReadAudit(SqliteDataReader row) => StoreRows.Audit(row, ConnectionRows.Time);
 }
