@@ -46,6 +46,13 @@ public sealed class SimulatorOptions
     /// <summary>Generous by default so that tests and demos are not throttled unless they ask for it.</summary>
     public RateLimit DefaultRateLimit { get; set; } = new(100, 1000);
 
+    /// <summary>
+    /// How long LWA access tokens live and the <c>expires_in</c> LWA answers. Amazon says one hour
+    /// (https://developer.amazon.com/docs/login-with-amazon/access-token.html); tests shorten it to see how the vault
+    /// copes with a token that is nearly spent when it arrives.
+    /// </summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Clock for code, token and rate-limit lifetimes; tests pass a manual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

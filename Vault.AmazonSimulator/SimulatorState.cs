@@ -15,7 +15,7 @@ public sealed class SimulatorState
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Codes = new AuthorizationCodes(options.TimeProvider);
-        Tokens = new TokenStore(options.TimeProvider);
+        Tokens = new TokenStore(options.TimeProvider, options.AccessTokenLifetime);
         RestrictedDataTokens = new RestrictedDataTokens(options.TimeProvider);
         RateLimits = new RateLimits(options);
     }

@@ -23,7 +23,7 @@ public sealed class TokenGrants(SimulatorState state)
     };
 
     private const string Bearer = "bearer";
-    private static readonly int ExpiresIn = (int)TokenStore.AccessTokenLifetime.TotalSeconds;
+    private int ExpiresIn => (int)state.Tokens.AccessTokenLifetime.TotalSeconds;
 
     public IResult AuthorizationCode(LwaClient client, string? code, string? redirectUri)
     {

@@ -14,10 +14,10 @@ public sealed record AccessTokenGrant(
     DateTimeOffset ExpiresAt);
 
 /// <summary>Refresh and access tokens minted by the simulated LWA.</summary>
-public sealed class TokenStore(TimeProvider time)
+public sealed class TokenStore(TimeProvider time, TimeSpan accessTokenLifetime)
 {
-    /// <summary>LWA access tokens live one hour: https://developer.amazon.com/docs/login-with-amazon/access-token.html</summary>
-    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+    /// <summary>See <see cref="SimulatorOptions.AccessTokenLifetime"/>.</summary>
+    public TimeSpan AccessTokenLifetime { get; } = accessTokenLifetime;
 
     private readonly ConcurrentDictionary<string, RefreshTokenGrant> refreshTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AccessTokenGrant> accessTokens = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 namespace Vault.AmazonSimulator.SpApi;
 
 /// <summary>What the access check learned about the caller, for the operation handlers.</summary>
-public sealed record SpApiCaller(string ClientId, string SellingPartnerId, IReadOnlyList<string> DataElements)
+public sealed record SpApiCaller(string ClientId, string SellingPartnerId, IReadOnlyList<string> DataElements, bool ViaRestrictedDataToken = false)
 {
     public bool Sees(string dataElement) => DataElements.Contains(dataElement, StringComparer.Ordinal);
 }
@@ -59,7 +59,7 @@ public static class SpApiAccess
             var resource = RestrictedDataTokens.Covering(rdt, method, path);
             return resource is null || state.RestrictedDataTokens.IsExpired(rdt)
                 ? null
-                : new SpApiCaller(rdt.ClientId, rdt.SellingPartnerId, resource.DataElements ?? []);
+                : new SpApiCaller(rdt.ClientId, rdt.SellingPartnerId, resource.DataElements ?? [], ViaRestrictedDataToken: true);
         }
 
         // Restricted operations refuse a plain access token, exactly as Amazon does.

@@ -11,6 +11,7 @@ public static class SpApiEndpoints
         sp.MapSellers();
         sp.MapOrders();
         sp.MapTokens();
+        sp.MapReports();
         sp.MapByteStream();
         return app;
     }

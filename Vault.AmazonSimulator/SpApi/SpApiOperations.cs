@@ -13,6 +13,12 @@ public enum Restriction
 
     /// <summary>Only an RDT covering the call (getOrderAddress, getOrderBuyerInfo).</summary>
     Required,
+
+    /// <summary>
+    /// A plain access token, or an RDT naming the specific path, never a generic one; the document of a restricted
+    /// report type needs the RDT (getReportDocument).
+    /// </summary>
+    ReportType,
 }
 
 /// <summary>An SP-API operation with its documented usage plan (requests per second and burst).</summary>
@@ -49,11 +55,15 @@ public static class SpApiOperations
     public static readonly SpApiOperation GetOrderBuyerInfo =
         new("getOrderBuyerInfo", "GET", "/orders/v0/orders/{orderId}/buyerInfo", 0.5, 30, Restriction.Required);
 
+    /// <summary>https://developer-docs.amazon.com/sp-api/docs/reports-api-rate-limits</summary>
+    public static readonly SpApiOperation GetReportDocument =
+        new("getReportDocument", "GET", "/reports/2021-06-30/documents/{reportDocumentId}", 0.0167, 15, Restriction.ReportType);
+
     public static readonly SpApiOperation CreateRestrictedDataToken =
         new("createRestrictedDataToken", "POST", "/tokens/2021-03-01/restrictedDataToken", 1, 10, Restriction.None);
 
     public static IReadOnlyList<SpApiOperation> All { get; } =
-        [GetMarketplaceParticipations, GetOrders, GetOrder, GetOrderAddress, GetOrderBuyerInfo, CreateRestrictedDataToken];
+        [GetMarketplaceParticipations, GetOrders, GetOrder, GetOrderAddress, GetOrderBuyerInfo, GetReportDocument, CreateRestrictedDataToken];
 
     public static SpApiOperation? Find(string method, string path) => All.FirstOrDefault(o => o.Matches(method, path));
 

@@ -108,6 +108,12 @@ public static class TokensApi
             }
         }
 
+        // getReportDocument takes an RDT only for one specific document, never {reportDocumentId}.
+        if (operation.Restriction == Restriction.ReportType && (elements is not null || path.Split('/').Any(SpApiPaths.IsPlaceholder)))
+        {
+            return (null, $"{method} {path}: name a specific report document, without dataElements.");
+        }
+
         // getOrder and getOrders only return PII for the data elements named in the token.
         if (operation.Restriction == Restriction.Optional && elements is null)
         {
