@@ -46,6 +46,7 @@ public static class VaultApp
         services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
         services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
+        services.AddSingleton<TokenSealer>();
         services.AddSingleton<AccessTokenCache>();
         services.AddScoped<TokenAccess>();
         services.AddSingleton<OAuthSealers>();
@@ -54,7 +55,6 @@ public static class VaultApp
         services.AddAmazonClients();
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services, options);
-        services.AddSingleton<RestrictedDataTokenClient.Flights>();
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);

@@ -23,8 +23,9 @@ public static class RateLimitExtensions
             limiter.AddPolicy(OAuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            // A runaway WMS job cannot rewrite a tenant's connections in a tight loop; reads are not limited here.
-            limiter.AddPolicy(TenantWritesPolicy, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            // A runaway WMS job cannot rewrite a tenant's connections in a tight loop; reads are not limited here, except the
+            // ones that cost like a write (CountsAsTenantWrite).
+            limiter.AddPolicy(TenantWritesPolicy, context => IsRead(context)
                 ? RateLimitPartition.GetNoLimiter("reads")
                 : RateLimitPartition.GetTokenBucketLimiter(context.User.Tenant(), _ => new TokenBucketRateLimiterOptions
                 {
@@ -34,4 +35,17 @@ public static class RateLimitExtensions
                     QueueLimit = 0,
                 }));
         });
+
+    /// <summary>Puts a GET endpoint under the tenant write limit (an export derives keys and writes an audit row).</summary>
+    public static TBuilder CountsAsTenantWrite<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(TenantWriteMarker.Instance);
+
+    private static bool IsRead(HttpContext context) =>
+        (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        && context.GetEndpoint()?.Metadata.GetMetadata<TenantWriteMarker>() is null;
+
+    private sealed class TenantWriteMarker
+    {
+        public static readonly TenantWriteMarker Instance = new();
+    }
 }

@@ -13,7 +13,7 @@ namespace Vault.Api.OAuth;
 /// Finishes a consent that came back with a valid state: exchanges Amazon's code, encrypts the refresh token
 /// under the seller's secret and stores it, auditing either way. Returns the error code for the WMS, or null.
 /// </summary>
-public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, VaultOptions options, KdfGate kdf, TimeProvider clock, ILogger<OAuthConnector> logger)
+public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, VaultOptions options, TokenSealer sealer, TimeProvider clock, ILogger<OAuthConnector> logger)
 {
     public sealed record Outcome(string? Error);
 
@@ -38,7 +38,7 @@ public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, Vau
 
         using var secret = SellerSecret.Parse(ticket.Secret);
         var binding = new TokenBinding(ticket.Tenant, ticket.SellerId, ticket.Api);
-        var blob = await kdf.RunAsync(() => TokenEnvelope.Seal(exchange.RefreshToken, secret, binding, options.Kdf), ct);
+        var blob = await sealer.SealAsync(exchange.RefreshToken, secret, binding, ct);
         if (blob is null)
             return await FailAsync(context, ticket, "connection.failed", "busy", ct);
 

@@ -12,7 +12,7 @@ public sealed class AmazonTransformer(Uri target, string api, string accessToken
     private static readonly string[] Stripped =
     [
         "Authorization", "Cookie", "Proxy-Authorization", "x-amazon-token-secret", "x-amazon-token-secret-new",
-        "x-amz-access-token", "Amazon-Advertising-API-ClientId", RestrictedOperations.DataElementsHeader,
+        "x-amz-access-token", "Amazon-Advertising-API-ClientId", RestrictedOperations.DataElementsHeader, RestrictedOperations.RestrictedReportHeader,
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Real-IP",
         "x-request-id", "traceparent", "tracestate",
     ];

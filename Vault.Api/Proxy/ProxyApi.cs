@@ -40,12 +40,10 @@ public static class ProxyApi
             await Problems.InvalidRequest("path: " + reason).ExecuteAsync(context);
             return;
         }
-        var resource = api == "sp-api"
-            ? RestrictedOperations.Match(context.Request.Method, path, context.Request.Headers[RestrictedOperations.DataElementsHeader], out var elementsError)
-            : Reject(context.Request.Headers[RestrictedOperations.DataElementsHeader], out elementsError);
-        if (elementsError is not null)
+        var resource = RestrictedOperations.Match(api, context.Request.Method, path, context.Request.Headers, out var refusal);
+        if (refusal is not null)
         {
-            await Problems.InvalidRequest(elementsError).ExecuteAsync(context);
+            await Problems.InvalidRequest(refusal).ExecuteAsync(context);
             return;
         }
         using var secret = SecretHeader.Read(context.Request, out var secretProblem);
@@ -77,7 +75,7 @@ public static class ProxyApi
         var credential = access.AccessToken;
         if (resource is not null)
         {
-            var rdt = await services.GetRequiredService<RestrictedDataTokenClient>().GetAsync(tokens.Entry(connection, secret)!, region, resource, context.RequestAborted);
+            var rdt = await services.GetRequiredService<RestrictedDataTokenClient>().GetAsync(access.Entry!, region, resource, context.RequestAborted);
             if (rdt.Token is null)
             {
                 await WriteRdtFailureAsync(context, rdt);
@@ -131,13 +129,7 @@ public static class ProxyApi
         return target;
     }
 
-    private static RestrictedOperations.Resource? Reject(string? header, out string? error)
-    {
-        error = string.IsNullOrEmpty(header) ? null : $"{RestrictedOperations.DataElementsHeader}: only for SP-API calls";
-        return null;
-    }
-
-    private static async Task WriteRdtFailureAsync(HttpContext context, RestrictedDataTokenClient.Outcome rdt)
+    private static async Task WriteRdtFailureAsync(HttpContext context, RestrictedDataToken rdt)
     {
         if (rdt.AmazonStatus is { } status && rdt.AmazonBody is not null)
         {

@@ -1,19 +1,73 @@
-using System.Text.RegularExpressions;
-
 namespace Vault.Api.Proxy;
 
 /// <summary>
-/// SP-API operations that return personally identifiable information and need a Restricted Data Token in
-/// place of the access token. https://developer-docs.amazon.com/sp-api/docs/tokens-api-use-case-guide
-/// (restricted operations). getOrders, getOrder and getOrderItems return PII only when the RDT names data
-/// elements; the caller asks for them with <see cref="DataElementsHeader"/>, so PII is fetched only on purpose.
+/// SP-API operations that return personally identifiable information and need a Restricted Data Token in place of
+/// the access token: Amazon's list in https://developer-docs.amazon.com/sp-api/docs/tokens-api-use-case-guide
+/// ("List of restricted operations"). getOrders, getOrder and getOrderItems return PII only when the RDT names data
+/// elements, and getReportDocument is restricted only for restricted report types, which the vault cannot tell from
+/// a document id: for these the caller asks with <see cref="DataElementsHeader"/> or <see cref="RestrictedReportHeader"/>,
+/// so PII is fetched only on purpose.
 /// </summary>
-public static partial class RestrictedOperations
+public static class RestrictedOperations
 {
     /// <summary>Comma-separated data elements (buyerInfo, shippingAddress, buyerTaxInformation); a vault header, never forwarded.</summary>
     public const string DataElementsHeader = "x-vault-restricted-data-elements";
 
+    /// <summary><c>true</c> when a getReportDocument call is for a restricted report type; a vault header, never forwarded.</summary>
+    public const string RestrictedReportHeader = "x-vault-restricted-report";
+
     private static readonly string[] KnownDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
+
+    private enum Need
+    {
+        Always,
+        WithDataElements,
+        ForRestrictedReport,
+    }
+
+    private sealed record Operation(string Method, string PathTemplate, Need Need);
+
+    private static readonly Operation[] Operations =
+    [
+        // Orders API v0
+        new("GET", "/orders/v0/orders", Need.WithDataElements), // getOrders
+        new("GET", "/orders/v0/orders/{orderId}", Need.WithDataElements), // getOrder
+        new("GET", "/orders/v0/orders/{orderId}/orderItems", Need.WithDataElements), // getOrderItems
+        new("GET", "/orders/v0/orders/{orderId}/address", Need.Always), // getOrderAddress
+        new("GET", "/orders/v0/orders/{orderId}/buyerInfo", Need.Always), // getOrderBuyerInfo
+        new("GET", "/orders/v0/orders/{orderId}/orderItems/buyerInfo", Need.Always), // getOrderItemsBuyerInfo
+        new("GET", "/orders/v0/orders/{orderId}/regulatedInfo", Need.Always), // getOrderRegulatedInfo
+        // Merchant Fulfillment API v0
+        new("GET", "/mfn/v0/shipments/{shipmentId}", Need.Always), // getShipment
+        new("DELETE", "/mfn/v0/shipments/{shipmentId}", Need.Always), // cancelShipment
+        new("PUT", "/mfn/v0/shipments/{shipmentId}/cancel", Need.Always), // cancelShipmentOld
+        new("POST", "/mfn/v0/shipments", Need.Always), // createShipment
+        // Reports API 2021-06-30
+        new("GET", "/reports/2021-06-30/documents/{reportDocumentId}", Need.ForRestrictedReport), // getReportDocument
+        // Shipment Invoicing API v0
+        new("GET", "/fba/outbound/brazil/v0/shipments/{shipmentId}", Need.Always), // getShipmentDetails
+        // Easy Ship API 2022-03-23
+        new("POST", "/easyShip/2022-03-23/packages/bulk", Need.Always), // createScheduledPackageBulk
+        // Vendor Direct Fulfillment Orders API v1 and 2021-12-28
+        new("GET", "/vendor/directFulfillment/orders/v1/purchaseOrders", Need.Always), // getOrders
+        new("GET", "/vendor/directFulfillment/orders/v1/purchaseOrders/{purchaseOrderNumber}", Need.Always), // getOrder
+        new("GET", "/vendor/directFulfillment/orders/2021-12-28/purchaseOrders", Need.Always),
+        new("GET", "/vendor/directFulfillment/orders/2021-12-28/purchaseOrders/{purchaseOrderNumber}", Need.Always),
+        // Vendor Direct Fulfillment Shipping API v1
+        new("GET", "/vendor/directFulfillment/shipping/v1/shippingLabels/{purchaseOrderNumber}", Need.Always), // getShippingLabel
+        new("GET", "/vendor/directFulfillment/shipping/v1/shippingLabels", Need.Always), // getShippingLabels
+        new("GET", "/vendor/directFulfillment/shipping/v1/packingSlips/{purchaseOrderNumber}", Need.Always), // getPackingSlip
+        new("GET", "/vendor/directFulfillment/shipping/v1/packingSlips", Need.Always), // getPackingSlips
+        new("GET", "/vendor/directFulfillment/shipping/v1/customerInvoices/{purchaseOrderNumber}", Need.Always), // getCustomerInvoice
+        new("GET", "/vendor/directFulfillment/shipping/v1/customerInvoices", Need.Always), // getCustomerInvoices
+        // Vendor Direct Fulfillment Shipping API 2021-12-28
+        new("POST", "/vendor/directFulfillment/shipping/2021-12-28/shippingLabels/{purchaseOrderNumber}", Need.Always), // createShippingLabels
+        new("GET", "/vendor/directFulfillment/shipping/2021-12-28/shippingLabels/{purchaseOrderNumber}", Need.Always), // getShippingLabel
+        new("GET", "/vendor/directFulfillment/shipping/2021-12-28/packingSlips/{purchaseOrderNumber}", Need.Always), // getPackingSlip
+        new("GET", "/vendor/directFulfillment/shipping/2021-12-28/packingSlips", Need.Always), // getPackingSlips
+        new("GET", "/vendor/directFulfillment/shipping/2021-12-28/customerInvoices/{purchaseOrderNumber}", Need.Always), // getCustomerInvoice
+        new("GET", "/vendor/directFulfillment/shipping/2021-12-28/customerInvoices", Need.Always), // getCustomerInvoices
+    ];
 
     /// <summary>The resource to name in createRestrictedDataToken.</summary>
     public sealed record Resource(string Method, string Path, IReadOnlyList<string>? DataElements)
@@ -21,27 +75,58 @@ public static partial class RestrictedOperations
         public string CacheKey => $"{Method} {Path} {string.Join(',', DataElements ?? [])}";
     }
 
-    /// <summary>The restricted resource a call needs, null for an ordinary call, or an error for bad data elements.</summary>
-    public static Resource? Match(string method, string path, string? dataElementsHeader, out string? error)
+    /// <summary>
+    /// True for the Tokens API however its first segment is spelled. An RDT is a bearer credential for buyer PII:
+    /// handed to a caller it would be used beyond the vault's audit and would outlive a delete.
+    /// </summary>
+    public static bool IsTokensApi(string path)
     {
-        error = null;
-        var elements = ParseElements(dataElementsHeader, ref error);
-        if (error is not null)
+        var first = path.AsSpan(1);
+        var end = first.IndexOf('/');
+        return string.Equals(Uri.UnescapeDataString(end < 0 ? first.ToString() : first[..end].ToString()), "tokens", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The restricted resource a call needs, or null for an ordinary call; <paramref name="refusal"/> says why a call is
+    /// refused instead: the Tokens API, or a vault header that is malformed or means nothing for this call.
+    /// </summary>
+    public static Resource? Match(string api, string method, string path, IHeaderDictionary headers, out string? refusal)
+    {
+        if (api != "sp-api")
+        {
+            refusal = headers.ContainsKey(DataElementsHeader) ? $"{DataElementsHeader}: only for SP-API calls"
+                : headers.ContainsKey(RestrictedReportHeader) ? $"{RestrictedReportHeader}: only for SP-API calls"
+                : null;
             return null;
-        if (method == HttpMethods.Get && (OrderAddress().IsMatch(path) || OrderBuyerInfo().IsMatch(path) || MfnShipment().IsMatch(path) || FbaOutboundOrder().IsMatch(path)))
-            return new Resource(method, path, null);
-        if (method == HttpMethods.Post && path == "/mfn/v0/shipments")
-            return new Resource(method, path, null);
-        if (elements is not null && method == HttpMethods.Get && (path == "/orders/v0/orders" || Order().IsMatch(path) || OrderItems().IsMatch(path)))
-            return new Resource(method, path, elements);
-        if (elements is not null)
-            error = $"{DataElementsHeader}: only for getOrders, getOrder and getOrderItems";
-        return null;
+        }
+        refusal = IsTokensApi(path)
+            ? "path: the Tokens API is not proxied; the vault mints Restricted Data Tokens itself for the restricted operations it forwards"
+            : null;
+        var elements = ParseElements(headers[DataElementsHeader], ref refusal);
+        var report = ParseReport(headers, ref refusal);
+        if (refusal is not null)
+            return null;
+        var decoded = Decoded(path);
+        var operation = Array.Find(Operations, o => o.Method == method && Fits(o.PathTemplate, decoded));
+        if (elements is not null && operation?.Need != Need.WithDataElements)
+            refusal = $"{DataElementsHeader}: only for getOrders, getOrder and getOrderItems";
+        else if (report is not null && operation?.Need != Need.ForRestrictedReport)
+            refusal = $"{RestrictedReportHeader}: only for getReportDocument";
+        if (refusal is not null || operation is null)
+            return null;
+        return operation.Need switch
+        {
+            Need.Always => new Resource(method, decoded, null),
+            Need.WithDataElements when elements is not null => new Resource(method, decoded, elements),
+            // Amazon takes an RDT for getReportDocument only for the document's specific path, which this is.
+            Need.ForRestrictedReport when report == true => new Resource(method, decoded, null),
+            _ => null,
+        };
     }
 
     private static string[]? ParseElements(string? header, ref string? error)
     {
-        if (string.IsNullOrWhiteSpace(header))
+        if (string.IsNullOrWhiteSpace(header) || error is not null)
             return null;
         var elements = header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (elements.Length == 0 || elements.Any(e => !KnownDataElements.Contains(e, StringComparer.Ordinal)))
@@ -49,21 +134,30 @@ public static partial class RestrictedOperations
         return elements;
     }
 
-    [GeneratedRegex("^/orders/v0/orders/[^/]+/address$")]
-    private static partial Regex OrderAddress();
+    private static bool? ParseReport(IHeaderDictionary headers, ref string? error)
+    {
+        if (!headers.TryGetValue(RestrictedReportHeader, out var values) || error is not null)
+            return null;
+        if (values.Count == 1 && values[0] is "true" or "false")
+            return values[0] == "true";
+        error = $"{RestrictedReportHeader}: true or false";
+        return null;
+    }
 
-    [GeneratedRegex("^/orders/v0/orders/[^/]+/(buyerInfo|orderItems/buyerInfo)$")]
-    private static partial Regex OrderBuyerInfo();
+    /// <summary>The path as Amazon reads it: ProxyPath has already refused encoded slashes and dot segments.</summary>
+    private static string Decoded(string path) => string.Join('/', path.Split('/').Select(Uri.UnescapeDataString));
 
-    [GeneratedRegex("^/orders/v0/orders/[^/]+$")]
-    private static partial Regex Order();
-
-    [GeneratedRegex("^/orders/v0/orders/[^/]+/orderItems$")]
-    private static partial Regex OrderItems();
-
-    [GeneratedRegex("^/mfn/v0/shipments/[^/]+$")]
-    private static partial Regex MfnShipment();
-
-    [GeneratedRegex("^/fba/outbound/2020-07-01/fulfillmentOrders/[^/]+$")]
-    private static partial Regex FbaOutboundOrder();
+    private static bool Fits(string template, string path)
+    {
+        var t = template.Split('/');
+        var p = path.Split('/');
+        if (t.Length != p.Length)
+            return false;
+        for (var i = 0; i < t.Length; i++)
+        {
+            if (!(t[i].StartsWith('{') ? p[i].Length > 0 : string.Equals(t[i], p[i], StringComparison.Ordinal)))
+                return false;
+        }
+        return true;
+    }
 }

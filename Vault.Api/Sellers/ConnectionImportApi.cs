@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
@@ -30,7 +29,7 @@ public static class ConnectionImportApi
     }
 
     private static async Task<Results<Created<ConnectionView>, Ok<ConnectionView>, ProblemHttpResult, TokenFailureResult>> ImportAsync(
-        string sellerId, string api, HttpContext context, VaultOptions options, KdfGate kdf, TokenAccess tokens, IVaultStore store, TimeProvider clock)
+        string sellerId, string api, HttpContext context, VaultOptions options, KdfGate kdf, TokenSealer sealer, TokenAccess tokens, IVaultStore store, TimeProvider clock)
     {
         if (SellerRoute.Check(sellerId, api) is { } routeProblem)
             return routeProblem;
@@ -50,7 +49,7 @@ public static class ConnectionImportApi
         if (body.RefreshToken is not null)
         {
             var binding = new TokenBinding(tenant, sellerId, api);
-            var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(body.RefreshToken, secret, binding, options.Kdf), ct);
+            var sealedBlob = await sealer.SealAsync(body.RefreshToken, secret, binding, ct);
             if (sealedBlob is null)
                 return new TokenFailureResult(TokenFailure.Busy);
             (blob, format) = (sealedBlob, TokenFormats.V1);
@@ -59,10 +58,10 @@ public static class ConnectionImportApi
         {
             var record = DataBorderEnvelope.TryDecodeBase64(body.DataBorderBlob)!;
             // Opened once to prove the secret protects it; the token itself is not kept.
-            var opened = await kdf.RunAsync(() => new StrongBox<OpenResult>(DataBorderEnvelope.Open(record, secret)), ct);
-            if (opened is null)
+            var (ran, opened) = await kdf.RunAsync(tenant, () => DataBorderEnvelope.Open(record, secret), ct);
+            if (!ran)
                 return new TokenFailureResult(TokenFailure.Busy);
-            if (Check(opened.Value) is { } openProblem)
+            if (Check(opened) is { } openProblem)
                 return openProblem;
             // Kept exactly as given: TokenAccess re-encrypts it as v1 (bound to this row) the first time it is used.
             (blob, format) = (record, TokenFormats.DataBorder);

@@ -35,7 +35,8 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnections(this RouteGroupBuilder sellers)
     {
         sellers.MapPost("/{sellerId}/connections/{api}/verify", VerifyAsync).RequireAuthorization(Scopes.ConnectionsRead);
-        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        // Two key derivations and an audit row: an export is limited like a write.
+        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite).CountsAsTenantWrite();
         sellers.MapDelete("/{sellerId}/connections/{api}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite);
         return sellers;
     }
@@ -80,8 +81,8 @@ public static class ConnectionsApi
         if (opened.Token is null)
             return new TokenFailureResult(opened.Failure);
         // Data Border records carry no binding to a row: sealed under the same secret, it opens wherever it goes.
-        var blob = await kdf.RunAsync(() => DataBorderEnvelope.SealToBase64(opened.Token.Value, secret), ct);
-        if (blob is null)
+        var (ran, blob) = await kdf.RunAsync(tenant, () => DataBorderEnvelope.SealToBase64(opened.Token.Value, secret), ct);
+        if (!ran)
             return new TokenFailureResult(TokenFailure.Busy);
 
         await store.AppendAuditAsync(context.Event(tenant, "connection.exported", sellerId, api, connection.Region, "format databorder"), ct);

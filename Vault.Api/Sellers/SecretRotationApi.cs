@@ -24,7 +24,7 @@ public static class SecretRotationApi
     }
 
     private static async Task<Results<Ok<RotationResponse>, ProblemHttpResult, TokenFailureResult>> RotateAsync(
-        string sellerId, HttpContext context, VaultOptions options, KdfGate kdf, TokenAccess tokens, IVaultStore store)
+        string sellerId, HttpContext context, TokenSealer sealer, TokenAccess tokens, IVaultStore store)
     {
         if (SellerRoute.Check(sellerId) is { } routeProblem)
             return routeProblem;
@@ -49,7 +49,7 @@ public static class SecretRotationApi
             if (opened.Token is null)
                 return new TokenFailureResult(opened.Failure);
             var binding = new TokenBinding(tenant, sellerId, connection.Api);
-            var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(opened.Token.Value, newSecret, binding, options.Kdf), ct);
+            var sealedBlob = await sealer.SealAsync(opened.Token.Value, newSecret, binding, ct);
             if (sealedBlob is null)
                 return new TokenFailureResult(TokenFailure.Busy);
             // Expect the blob the token was read from: opening may have just upgraded a weak record in place.

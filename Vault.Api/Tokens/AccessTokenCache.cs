@@ -10,7 +10,8 @@ namespace Vault.Api.Tokens;
 /// Access tokens and Restricted Data Tokens per connection, in memory only. An entry is handed out only to
 /// a caller whose secret matches the keyed verifier recorded when the secret opened the stored token (the
 /// secret itself is never kept), and only while the stored blob is the one it was minted from, so a rotation
-/// or re-import makes old entries unreachable.
+/// or re-import makes old entries unreachable. The verifier of the secret that last opened each connection is
+/// kept too ("proven"): that secret is not subject to the wrong-secret limit.
 /// </summary>
 public sealed class AccessTokenCache
 {
@@ -22,16 +23,19 @@ public sealed class AccessTokenCache
 
     private readonly byte[] _verifierKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<(string Tenant, string SellerId, string Api), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string Tenant, string SellerId, string Api), byte[]> _proven = new();
     private readonly SingleFlight<string, AccessTokenResult> _minting = new(StringComparer.Ordinal);
 
-    public sealed class Entry(byte[] verifier, byte[] blob, string accessToken, DateTimeOffset refreshAt)
+    public sealed class Entry(byte[] verifier, byte[] blob, string accessToken, DateTimeOffset expiresAt, DateTimeOffset refreshAt)
     {
         public byte[] Verifier { get; } = verifier;
         /// <summary>The stored blob the token was minted from (ciphertext); the entry serves only while the row still holds it.</summary>
         public byte[] Blob { get; } = blob;
         public string AccessToken { get; } = accessToken;
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
         public DateTimeOffset RefreshAt { get; } = refreshAt;
-        public ConcurrentDictionary<string, (string Token, DateTimeOffset RefreshAt)> RestrictedDataTokens { get; } = new(StringComparer.Ordinal);
+        /// <summary>RDTs obtained with this access token.</summary>
+        public RestrictedDataTokens RestrictedDataTokens { get; } = new();
         private long _lastTouchedTicks;
 
         /// <summary>True at most once per <paramref name="interval"/>, for the caller that should record the use.</summary>
@@ -40,6 +44,17 @@ public sealed class AccessTokenCache
             var last = Interlocked.Read(ref _lastTouchedTicks);
             return now.UtcTicks - last >= interval.Ticks && Interlocked.CompareExchange(ref _lastTouchedTicks, now.UtcTicks, last) == last;
         }
+    }
+
+    /// <summary>
+    /// When a token Amazon says lives <paramref name="expiresIn"/> is refreshed: <paramref name="margin"/> (by default
+    /// <see cref="RefreshMargin"/>) before it expires, or halfway through a life shorter than twice the margin, so a
+    /// short-lived token is still reused rather than minted again for every call.
+    /// </summary>
+    public static DateTimeOffset RefreshAtFor(DateTimeOffset now, TimeSpan expiresIn, TimeSpan? margin = null)
+    {
+        var early = expiresIn - (margin ?? RefreshMargin);
+        return now + (early > expiresIn / 2 ? early : expiresIn / 2);
     }
 
     public static string KeyOf(Connection connection) => $"{connection.Tenant}/{connection.SellerId}/{connection.Api}";
@@ -83,11 +98,26 @@ public sealed class AccessTokenCache
             ? entry
             : null;
 
-    public Entry Store(Connection connection, byte[] verifier, string accessToken, DateTimeOffset refreshAt)
+    public Entry Store(Connection connection, byte[] verifier, string accessToken, DateTimeOffset expiresAt, DateTimeOffset refreshAt)
     {
-        var entry = new Entry(verifier, connection.Blob, accessToken, refreshAt);
+        var entry = new Entry(verifier, connection.Blob, accessToken, expiresAt, refreshAt);
         _entries[EntryKey(connection)] = entry;
         return entry;
+    }
+
+    /// <summary>True when this verifier's secret is the one that last opened the connection's token.</summary>
+    public bool IsProven(Connection connection, ReadOnlySpan<byte> verifier) =>
+        _proven.TryGetValue(EntryKey(connection), out var proven) && CryptographicOperations.FixedTimeEquals(proven, verifier);
+
+    /// <summary>Remembers the verifier of a secret that opened the connection's token (one per connection: the latest).</summary>
+    public void RememberProven(Connection connection, ReadOnlySpan<byte> verifier) => _proven[EntryKey(connection)] = verifier.ToArray();
+
+    /// <summary>Forgets a proven verifier that no longer opens the token (the record was rotated or replaced).</summary>
+    public void ForgetProven(Connection connection, ReadOnlySpan<byte> verifier)
+    {
+        var key = EntryKey(connection);
+        if (_proven.TryGetValue(key, out var proven) && CryptographicOperations.FixedTimeEquals(proven, verifier))
+            _proven.TryRemove(new KeyValuePair<(string, string, string), byte[]>(key, proven));
     }
 
     /// <summary>Runs <paramref name="mint"/> once for all concurrent callers with the same connection and verifier.</summary>
@@ -99,6 +129,11 @@ public sealed class AccessTokenCache
         {
             if (key.Tenant == tenant && key.SellerId == sellerId && (api is null || key.Api == api))
                 _entries.TryRemove(key, out _);
+        }
+        foreach (var key in _proven.Keys)
+        {
+            if (key.Tenant == tenant && key.SellerId == sellerId && (api is null || key.Api == api))
+                _proven.TryRemove(key, out _);
         }
     }
 

@@ -1,15 +1,19 @@
 using Prometheus;
+using Vault.Api.Extensions;
 
 namespace Vault.Api.Tokens;
 
 /// <summary>
 /// Runs key derivations (scrypt costs ~16 MiB and tens of ms each) at most one per core, with a bounded
-/// queue behind them. When the queue is full the caller gets null and answers 503 busy, so a flood of cold
-/// requests cannot exhaust memory.
+/// queue behind them. When the queue is full the caller is refused and answers 503 busy, so a flood of cold
+/// requests cannot exhaust memory. No tenant may hold more than half the queue, so one tenant's flood leaves
+/// room for everyone else's derivations.
 /// </summary>
 public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
+    private readonly Lock _queue = new();
+    private readonly Dictionary<string, int> _waitingByTenant = new(StringComparer.Ordinal);
     private int _waiting;
     private long _derivations;
 
@@ -25,35 +29,63 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
     /// <summary>Derivations currently waiting for a slot.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>The most derivations one tenant may have waiting at once.</summary>
+    public int TenantShare { get; } = Math.Max(1, queueLimit / 2);
+
     /// <summary>How long a refused caller should wait before retrying.</summary>
     public static TimeSpan RetryAfter => TimeSpan.FromSeconds(1);
 
-    public async Task<T?> RunAsync<T>(Func<T> derive, CancellationToken ct) where T : class
+    /// <summary>Runs <paramref name="derive"/> for <paramref name="tenant"/>; <c>Ran</c> is false when the gate refused it (busy).</summary>
+    public async Task<(bool Ran, T Value)> RunAsync<T>(string tenant, Func<T> derive, CancellationToken ct)
     {
-        if (Interlocked.Increment(ref _waiting) > queueLimit)
+        if (!TryQueue(tenant))
         {
-            Interlocked.Decrement(ref _waiting);
-            Extensions.VaultMetrics.KdfRefused.Inc();
-            return null;
+            VaultMetrics.KdfRefused.Inc();
+            return (false, default!);
         }
-        Extensions.VaultMetrics.KdfQueue.Set(Waiting);
         try
         {
             await _slots.WaitAsync(ct);
         }
         finally
         {
-            Extensions.VaultMetrics.KdfQueue.Set(Interlocked.Decrement(ref _waiting));
+            Dequeue(tenant);
         }
         try
         {
             Interlocked.Increment(ref _derivations);
-            using (Extensions.VaultMetrics.KdfSeconds.NewTimer())
-                return derive();
+            using (VaultMetrics.KdfSeconds.NewTimer())
+                return (true, derive());
         }
         finally
         {
             _slots.Release();
+        }
+    }
+
+    private bool TryQueue(string tenant)
+    {
+        lock (_queue)
+        {
+            var mine = _waitingByTenant.GetValueOrDefault(tenant);
+            if (_waiting >= queueLimit || mine >= TenantShare)
+                return false;
+            _waitingByTenant[tenant] = mine + 1;
+            VaultMetrics.KdfQueue.Set(Interlocked.Increment(ref _waiting));
+            return true;
+        }
+    }
+
+    private void Dequeue(string tenant)
+    {
+        lock (_queue)
+        {
+            var mine = _waitingByTenant[tenant] - 1;
+            if (mine == 0)
+                _waitingByTenant.Remove(tenant);
+            else
+                _waitingByTenant[tenant] = mine;
+            VaultMetrics.KdfQueue.Set(Interlocked.Decrement(ref _waiting));
         }
     }
 

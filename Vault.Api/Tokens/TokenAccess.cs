@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Extensions;
@@ -14,65 +13,81 @@ namespace Vault.Api.Tokens;
 /// reuse access tokens. A cache hit costs an HMAC and a compare of the stored blob; no key derivation.
 /// </summary>
 public sealed class TokenAccess(
-    IVaultStore store, VaultOptions options, KdfGate kdf, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa, TimeProvider clock, ILogger<TokenAccess> logger)
+    IVaultStore store, VaultOptions options, KdfGate kdf, TokenSealer sealer, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa,
+    TimeProvider clock, ILogger<TokenAccess> logger)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     public async Task<OpenedToken> OpenAsync(HttpContext context, Connection connection, SellerSecret secret, CancellationToken ct)
     {
-        var key = AccessTokenCache.KeyOf(connection);
-        if (guesses.IsBlocked(key))
-            return new(null, TokenFailure.RateLimited);
-        var binding = new TokenBinding(connection.Tenant, connection.SellerId, connection.Api);
-        var opened = await kdf.RunAsync(() => new StrongBox<OpenResult>(TokenEnvelope.Open(connection.Format, connection.Blob, secret, binding)), ct);
-        if (opened is null)
-            return new(null, TokenFailure.Busy);
-        if (!opened.Value.Succeeded)
-        {
-            guesses.RecordFailure(key);
-            if (opened.Value.Failure == OpenFailure.Corrupt)
-                logger.LogError("stored record for {Connection} is corrupt", key);
-            return new(null, opened.Value.Failure == OpenFailure.Corrupt ? TokenFailure.Corrupt : TokenFailure.SecretMismatch);
-        }
-        var token = opened.Value.Token!;
-        var blob = TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf)
-            ? await UpgradeAsync(context, connection, token, secret, binding, ct)
-            : connection.Blob;
-        return new(token, TokenFailure.None, blob);
+        var verifier = new byte[AccessTokenCache.VerifierBytes];
+        cache.Verifier(connection, secret, verifier);
+        return await OpenAsync(context, connection, secret, verifier, ct);
     }
 
-    /// <summary>An access token for the connection: from the cache when this secret was verified before, else minted once for all concurrent callers.</summary>
+    private async Task<OpenedToken> OpenAsync(HttpContext context, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
+    {
+        var key = AccessTokenCache.KeyOf(connection);
+        // The secret that last opened this token is no guess; any other secret takes a try before anything is derived.
+        var proven = cache.IsProven(connection, verifier);
+        var window = default(DateTimeOffset);
+        if (!proven && !guesses.TryTake(key, out window))
+            return new(null, TokenFailure.RateLimited);
+        var wrongGuess = false;
+        try
+        {
+            var binding = new TokenBinding(connection.Tenant, connection.SellerId, connection.Api);
+            var (ran, opened) = await kdf.RunAsync(connection.Tenant, () => TokenEnvelope.Open(connection.Format, connection.Blob, secret, binding), ct);
+            if (!ran)
+                return new(null, TokenFailure.Busy);
+            if (!opened.Succeeded)
+            {
+                wrongGuess = true;
+                cache.ForgetProven(connection, verifier);
+                if (opened.Failure == OpenFailure.Corrupt)
+                    logger.LogError("stored record for {Connection} is corrupt", key);
+                return new(null, opened.Failure == OpenFailure.Corrupt ? TokenFailure.Corrupt : TokenFailure.SecretMismatch);
+            }
+            cache.RememberProven(connection, verifier);
+            var token = opened.Token!;
+            var blob = TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf)
+                ? await UpgradeAsync(context, connection, token, secret, binding, ct)
+                : connection.Blob;
+            return new(token, TokenFailure.None, blob);
+        }
+        finally
+        {
+            if (!proven && !wrongGuess)
+                guesses.Return(key, window);
+        }
+    }
+
+    /// <summary>
+    /// An access token for the connection, with the cache entry that holds it (and its RDTs): from the cache when this
+    /// secret was verified before, else minted once for all concurrent callers.
+    /// </summary>
     public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, Connection connection, SellerSecret secret, CancellationToken ct)
     {
-        if (Find(connection, secret) is { } entry)
+        Span<byte> probe = stackalloc byte[AccessTokenCache.VerifierBytes];
+        cache.Verifier(connection, secret, probe);
+        if (cache.Find(connection, probe, clock.GetUtcNow()) is { } entry)
         {
             VaultMetrics.AccessTokenCacheHits.Inc();
             await TouchAsync(connection, entry);
-            return new AccessTokenResult(entry.AccessToken, entry.RefreshAt + AccessTokenCache.RefreshMargin, TokenFailure.None);
+            return new AccessTokenResult(entry, TokenFailure.None);
         }
         VaultMetrics.AccessTokenCacheMisses.Inc();
-        var verifier = new byte[AccessTokenCache.VerifierBytes];
-        cache.Verifier(connection, secret, verifier);
+        var verifier = probe.ToArray();
         var flight = AccessTokenCache.KeyOf(connection) + "#" + Convert.ToHexString(verifier);
         // The flight is not tied to one caller's cancellation: others may be waiting on it.
         return await cache.SingleFlightAsync(flight, () => MintAsync(context, connection, secret, verifier, CancellationToken.None));
-    }
-
-    /// <summary>The cache entry a successful <see cref="GetAccessTokenAsync"/> left, for RDTs kept beside it.</summary>
-    public AccessTokenCache.Entry? Entry(Connection connection, SellerSecret secret) => Find(connection, secret);
-
-    private AccessTokenCache.Entry? Find(Connection connection, SellerSecret secret)
-    {
-        Span<byte> verifier = stackalloc byte[AccessTokenCache.VerifierBytes];
-        cache.Verifier(connection, secret, verifier);
-        return cache.Find(connection, verifier, clock.GetUtcNow());
     }
 
     public void Invalidate(string tenant, string sellerId, string? api = null) => cache.Invalidate(tenant, sellerId, api);
 
     private async Task<AccessTokenResult> MintAsync(HttpContext context, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
     {
-        var opened = await OpenAsync(context, connection, secret, ct);
+        var opened = await OpenAsync(context, connection, secret, verifier, ct);
         if (opened.Token is null)
             return AccessTokenResult.Failed(opened.Failure);
         var region = Region.Find(connection.Region)!;
@@ -81,12 +96,13 @@ public sealed class TokenAccess(
         {
             case LwaFailure.None:
                 var now = clock.GetUtcNow();
-                var expiresAt = now + TimeSpan.FromSeconds(result.ExpiresIn);
-                // Tied to the blob this token was read from: if a rotation or re-import replaced it meanwhile, the entry is never found.
+                var lifetime = TimeSpan.FromSeconds(result.ExpiresIn);
+                // Tied to the blob this token was read from: if a rotation or re-import replaced it meanwhile, the entry is
+                // never found again. This request uses the entry it made, whatever the row holds now.
                 var minted = connection with { Blob = opened.Blob! };
-                var entry = cache.Store(minted, verifier, result.AccessToken!, expiresAt - AccessTokenCache.RefreshMargin);
+                var entry = cache.Store(minted, verifier, result.AccessToken!, now + lifetime, AccessTokenCache.RefreshAtFor(now, lifetime));
                 await TouchAsync(minted, entry);
-                return new AccessTokenResult(result.AccessToken, expiresAt, TokenFailure.None);
+                return new AccessTokenResult(entry, TokenFailure.None);
             case LwaFailure.InvalidGrant:
                 await store.SetStatusAsync(connection.Tenant, connection.SellerId, connection.Api, ConnectionStatus.ReauthorizationRequired,
                     context.Event(connection.Tenant, "connection.reauthorization_required", connection.SellerId, connection.Api, connection.Region), ct);
@@ -103,7 +119,7 @@ public sealed class TokenAccess(
     /// <summary>Re-encrypts under the configured parameters; returns the blob the record holds afterwards.</summary>
     private async Task<byte[]> UpgradeAsync(HttpContext context, Connection connection, RefreshToken token, SellerSecret secret, TokenBinding binding, CancellationToken ct)
     {
-        var sealedBlob = await kdf.RunAsync(() => TokenEnvelope.Seal(token.Value, secret, binding, options.Kdf), ct);
+        var sealedBlob = await sealer.SealAsync(token.Value, secret, binding, ct);
         if (sealedBlob is null)
             return connection.Blob; // busy: the record stays readable and is upgraded next time
         var replaced = await store.ReplaceBlobsAsync(connection.Tenant, connection.SellerId,

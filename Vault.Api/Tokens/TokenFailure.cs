@@ -46,10 +46,17 @@ public static class TokenFailureProblems
 /// <summary>A decrypted refresh token and the blob it is now stored under (a new one when the record was upgraded), or why not.</summary>
 public readonly record struct OpenedToken(Crypto.Formats.RefreshToken? Token, TokenFailure Failure, byte[]? Blob = null);
 
-/// <summary>An access token for one connection, or why not. Never printed.</summary>
-public sealed record AccessTokenResult(string? AccessToken, DateTimeOffset ExpiresAt, TokenFailure Failure)
+/// <summary>
+/// The cache entry holding the connection's access token (and its RDTs), or why there is none. The entry is the one
+/// this request minted or found, whatever the stored row now holds. Never printed.
+/// </summary>
+public sealed record AccessTokenResult(AccessTokenCache.Entry? Entry, TokenFailure Failure)
 {
-    public static AccessTokenResult Failed(TokenFailure failure) => new(null, default, failure);
+    public string? AccessToken => Entry?.AccessToken;
+
+    public DateTimeOffset ExpiresAt => Entry?.ExpiresAt ?? default;
+
+    public static AccessTokenResult Failed(TokenFailure failure) => new(null, failure);
 
     public override string ToString() => $"AccessTokenResult {{ Failure = {Failure}, ExpiresAt = {ExpiresAt:O} }}";
 }

@@ -97,17 +97,18 @@ public class LimitTests
     {
         using var gate = new KdfGate(1, 2);
         using var release = new ManualResetEventSlim();
-        var running = Task.Run(() => gate.RunAsync(() => { release.Wait(); return "first"; }, CancellationToken.None));
+        var running = Task.Run(() => gate.RunAsync("a", () => { release.Wait(); return "first"; }, CancellationToken.None));
         while (gate.Derivations == 0)
             await Task.Delay(10);
-        var queued = Enumerable.Range(0, 2).Select(_ => gate.RunAsync(() => "queued", CancellationToken.None)).ToList();
+        // Two tenants, one queue place each: a tenant may hold half the queue.
+        var queued = new[] { "a", "b" }.Select(tenant => gate.RunAsync(tenant, () => "queued", CancellationToken.None)).ToList();
         await Task.Delay(100);
 
-        var refused = await gate.RunAsync(() => "refused", CancellationToken.None);
+        var refused = await gate.RunAsync("c", () => "refused", CancellationToken.None);
 
-        Assert.Null(refused);
+        Assert.False(refused.Ran);
         release.Set();
-        Assert.Equal("first", await running);
-        Assert.All(await Task.WhenAll(queued), r => Assert.Equal("queued", r));
+        Assert.Equal((true, "first"), await running);
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal((true, "queued"), r));
     }
 }

@@ -120,13 +120,14 @@ public class ProxyFaultTests
     {
         await using var vault = await StartAsync();
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
-        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, PathPrefix: "/tokens", Next: [JsonSerializer.SerializeToElement(503)]));
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, PathPrefix: "/feeds", Next: [JsonSerializer.SerializeToElement(503)]));
 
-        using var response = await vault.SendAsync(HttpMethod.Post, "/v1/sellers/seller-1/sp-api/tokens/2021-03-01/restrictedDataToken", seeded.Secret,
-            new { restrictedResources = new[] { new { method = "GET", path = "/orders/v0/orders/123-1234567-1234567/address" } } });
+        // createFeed: a POST that must not be sent twice.
+        using var response = await vault.SendAsync(HttpMethod.Post, "/v1/sellers/seller-1/sp-api/feeds/2021-06-30/feeds", seeded.Secret,
+            new { feedType = "POST_PRODUCT_DATA", marketplaceIds = new[] { "ATVPDKIKX0DER" }, inputFeedDocumentId = "3d4e42b5-1d6e-44e8-a89c-2abfca0625bb" });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(1, CallsTo(vault, "/tokens/2021-03-01/restrictedDataToken"));
+        Assert.Equal(1, CallsTo(vault, "/feeds/2021-06-30/feeds"));
     }
 
     [Fact]
