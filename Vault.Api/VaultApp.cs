@@ -64,6 +64,7 @@ public static class VaultApp
         var app = builder.Build();
         app.UseRequestIds();
         app.UseVaultErrors();
+        app.UseServedMethodsOnly();
         app.UseBodyLimits();
         app.UseRouting();
         app.UseVaultMetrics();
