@@ -79,6 +79,8 @@ public static class VaultConfiguration
             AdsClientId = Get("ADS_LWA_CLIENT_ID"),
             AdsClientSecret = Get("ADS_LWA_CLIENT_SECRET"),
             AllowedRedirectOrigins = origins,
+            TrustedProxies = ProxyTrust.Read(Get("TRUSTED_PROXIES"), problems),
+            ClientIpHeader = ProxyTrust.ReadHeader(Get("CLIENT_IP_HEADER"), problems),
             AmazonEndpointOverride = endpointOverride,
             AmazonAttemptTimeout = Milliseconds(Get("AMAZON_ATTEMPT_TIMEOUT_MS"), "AMAZON_ATTEMPT_TIMEOUT_MS", TimeSpan.FromSeconds(10), problems),
             AmazonTotalTimeout = Milliseconds(Get("AMAZON_TOTAL_TIMEOUT_MS"), "AMAZON_TOTAL_TIMEOUT_MS", TimeSpan.FromSeconds(30), problems),
