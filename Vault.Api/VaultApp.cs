@@ -59,11 +59,14 @@ public static class VaultApp
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);
         services.AddVaultRateLimits();
+        services.AddVaultForwardedHeaders(options);
         services.AddOpenApi();
 
         var app = builder.Build();
+        app.UseVaultForwardedHeaders();
         app.UseRequestIds();
         app.UseVaultErrors();
+        app.UseServedMethodsOnly();
         app.UseBodyLimits();
         app.UseRouting();
         app.UseVaultMetrics();

@@ -31,6 +31,14 @@ public static class VaultConfiguration
             problems.Add($"JWT_SECRET must be at least 32 bytes for HS256 (it has {secretBytes})");
         if (jwks is not null && jwks.Scheme != Uri.UriSchemeHttps && !jwks.IsLoopback)
             problems.Add("JWKS_ENDPOINT must be https (http only on loopback)");
+        var issuer = Get("JWT_ISSUER");
+        var audience = Get("JWT_AUDIENCE");
+        // An identity provider signs tokens for every application it serves: without both checks, any of them with a
+        // matching scope claim would be a caller of the vault.
+        if (jwksText is not null && audience is null)
+            problems.Add("JWT_AUDIENCE is missing: JWKS_ENDPOINT is set, so tokens must name the vault as their audience (the aud your identity provider issues for it)");
+        if (jwksText is not null && issuer is null)
+            problems.Add("JWT_ISSUER is missing: JWKS_ENDPOINT is set, so tokens must come from your identity provider (its iss value)");
 
         var tenantClaim = Get("JWT_TENANT_CLAIM") ?? "tenant";
         var origins = ReadOrigins(Get("ALLOWED_REDIRECT_ORIGINS"), problems);
@@ -61,8 +69,8 @@ public static class VaultConfiguration
             CookieEncryptionKey = cookieKey ?? "",
             JwtSecret = jwtSecret,
             JwksEndpoint = jwks,
-            JwtIssuer = Get("JWT_ISSUER"),
-            JwtAudience = Get("JWT_AUDIENCE"),
+            JwtIssuer = issuer,
+            JwtAudience = audience,
             JwtTenantClaim = tenantClaim,
             SpApiAppId = Get("SPAPI_APP_ID"),
             SpApiClientId = Get("SPAPI_LWA_CLIENT_ID"),
@@ -71,6 +79,8 @@ public static class VaultConfiguration
             AdsClientId = Get("ADS_LWA_CLIENT_ID"),
             AdsClientSecret = Get("ADS_LWA_CLIENT_SECRET"),
             AllowedRedirectOrigins = origins,
+            TrustedProxies = ProxyTrust.Read(Get("TRUSTED_PROXIES"), problems),
+            ClientIpHeader = ProxyTrust.ReadHeader(Get("CLIENT_IP_HEADER"), problems),
             AmazonEndpointOverride = endpointOverride,
             AmazonAttemptTimeout = Milliseconds(Get("AMAZON_ATTEMPT_TIMEOUT_MS"), "AMAZON_ATTEMPT_TIMEOUT_MS", TimeSpan.FromSeconds(10), problems),
             AmazonTotalTimeout = Milliseconds(Get("AMAZON_TOTAL_TIMEOUT_MS"), "AMAZON_TOTAL_TIMEOUT_MS", TimeSpan.FromSeconds(30), problems),

@@ -24,6 +24,15 @@ public sealed class VaultOptions
     public string? AdsClientSecret { get; init; }
     public IReadOnlyList<string> AllowedRedirectOrigins { get; init; } = [];
     public string? AmazonEndpointOverride { get; init; }
+
+    /// <summary>Peers trusted to name the client (TRUSTED_PROXIES); a single address is a /32 or /128 network.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>The one header that names the client (CLIENT_IP_HEADER, Fly-Client-IP on Fly.io); X-Forwarded-For when unset.</summary>
+    public string? ClientIpHeader { get; init; }
+
+    /// <summary>Whether any forwarding header is read at all: never unless configured.</summary>
+    public bool ReadsClientFromHeader => TrustedProxies.Count > 0 || ClientIpHeader is not null;
     public KdfParameters Kdf { get; init; } = ScryptParameters.Default;
 
     /// <summary>One try at Amazon, then the whole call with its retries (AMAZON_ATTEMPT_TIMEOUT_MS, AMAZON_TOTAL_TIMEOUT_MS).</summary>

@@ -81,9 +81,11 @@ public static class AuthenticationExtensions
     {
         var parameters = new TokenValidationParameters
         {
-            ValidateIssuer = options.JwtIssuer is not null,
+            // With an identity provider both are always checked (configuration refuses to start without them): a token
+            // it issued for another application must not open the vault. Fails closed should either be missing.
+            ValidateIssuer = options.JwtIssuer is not null || options.JwksEndpoint is not null,
             ValidIssuer = options.JwtIssuer,
-            ValidateAudience = options.JwtAudience is not null,
+            ValidateAudience = options.JwtAudience is not null || options.JwksEndpoint is not null,
             ValidAudience = options.JwtAudience,
             ValidateLifetime = true,
             RequireExpirationTime = true,

@@ -45,6 +45,30 @@ public static class ObservabilityExtensions
         !string.IsNullOrEmpty(config["OTEL_EXPORTER_OTLP_ENDPOINT"]) || !string.IsNullOrEmpty(config["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
         || string.Equals(config["OTEL_TRACES_EXPORTER"], "otlp", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Kestrel accepts any token as a method, and prometheus-net copies the method into a label: "Q1 /healthz", "Q2
+    /// /healthz", … would each add series to /metrics, without bound and without credentials. Only the methods the
+    /// vault serves go further; any other (including "get": methods are case-sensitive) is 405 before routing and metrics.
+    /// </summary>
+    public static IApplicationBuilder UseServedMethodsOnly(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (IsServed(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+            await Problems.Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "Method not allowed",
+                "the vault serves GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS only").ExecuteAsync(context);
+        });
+
+    /// <summary>Ordinal: Kestrel hands the known methods over as their interned upper-case strings.</summary>
+    public static bool IsServed(string method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" => true,
+        _ => false,
+    };
+
     public static IApplicationBuilder UseVaultMetrics(this IApplicationBuilder app) =>
         app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
 

@@ -19,10 +19,8 @@ public static class RateLimitExtensions
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.Create(429, "rate_limited", "Rate limited", "too many requests; retry later", wait).ExecuteAsync(context.HttpContext);
             };
-            // Browsers pass through /oauth/* unauthenticated: limit per client address.
-            limiter.AddPolicy(OAuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Browsers pass through /oauth/* unauthenticated: limit per client address (behind a proxy, the forwarded one).
+            limiter.AddPolicy(OAuthPolicy, OAuthRateLimit.Partition);
             // A runaway WMS job cannot rewrite a tenant's connections in a tight loop; reads are not limited here, except the
             // ones that cost like a write (CountsAsTenantWrite).
             limiter.AddPolicy(TenantWritesPolicy, context => IsRead(context)

@@ -14,6 +14,9 @@ namespace Vault.Tests.Auth;
 /// <summary>API.md "Callers and credentials" with JWKS_ENDPOINT: RS256 and ES256 keys from the IdP, chosen by kid, nothing else.</summary>
 public sealed class JwksAuthenticationTests : IDisposable
 {
+    // Every token below is for the vault's audience from its issuer, so only the property under test decides.
+    private const string Issuer = "https://idp.example.com/";
+    private const string Audience = "token-vault";
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly ECDsa _ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
@@ -23,7 +26,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     public async Task TokensSignedWithAPublishedKeyAreAccepted(string kind)
     {
         await using var setup = await Setup.StartAsync(this);
-        var token = kind == "rsa" ? Rs256(_rsa, "rsa-1") : TestJwt.Signed(new(new ECDsaSecurityKey(_ec) { KeyId = "ec-1" }, SecurityAlgorithms.EcdsaSha256), "connections:write");
+        var token = kind == "rsa" ? Rs256(_rsa, "rsa-1") : TestJwt.Signed(new(new ECDsaSecurityKey(_ec) { KeyId = "ec-1" }, SecurityAlgorithms.EcdsaSha256), "connections:write", issuer: Issuer, audience: Audience);
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
@@ -38,7 +41,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     public async Task OtherAlgorithmsWithAPublishedRsaKeyAreUnauthenticated(string algorithm)
     {
         await using var setup = await Setup.StartAsync(this);
-        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa) { KeyId = "rsa-1" }, algorithm), "connections:write");
+        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa) { KeyId = "rsa-1" }, algorithm), "connections:write", issuer: Issuer, audience: Audience);
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
@@ -73,7 +76,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     public async Task AnHs256TokenIsRefusedEvenWhenJwtSecretIsAlsoSet()
     {
         await using var setup = await Setup.StartAsync(this, keepJwtSecret: true);
-        var token = setup.Vault.Jwt("connections:write");
+        var token = TestJwt.Hs256(VaultHarness.JwtSecret, "connections:write", issuer: Issuer, audience: Audience);
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
@@ -178,7 +181,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     public async Task ATokenThatNamesNoKidIsUnauthenticated()
     {
         await using var setup = await Setup.StartAsync(this);
-        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa), SecurityAlgorithms.RsaSha256), "connections:write");
+        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa), SecurityAlgorithms.RsaSha256), "connections:write", issuer: Issuer, audience: Audience);
         Assert.DoesNotContain("\"kid\"", Base64UrlEncoder.Decode(token.Split('.')[0]), StringComparison.Ordinal);
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
@@ -198,7 +201,7 @@ public sealed class JwksAuthenticationTests : IDisposable
         using var attacker = RSA.Create(2048);
         attackerServer.Publish(attacker, kid);
         var url = new Uri(attackerServer.BaseAddress, header == "jku" ? "jwks.json" : "cert.pem").ToString();
-        var token = TestJwt.Signed(new(new RsaSecurityKey(attacker) { KeyId = kid }, SecurityAlgorithms.RsaSha256), "connections:write",
+        var token = TestJwt.Signed(new(new RsaSecurityKey(attacker) { KeyId = kid }, SecurityAlgorithms.RsaSha256), "connections:write", issuer: Issuer, audience: Audience,
             headers: new Dictionary<string, object> { [header] = url });
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
@@ -213,7 +216,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     {
         await using var setup = await Setup.StartAsync(this);
         using var attacker = RSA.Create(2048);
-        var token = TestJwt.Signed(new(new RsaSecurityKey(attacker) { KeyId = "rsa-1" }, SecurityAlgorithms.RsaSha256), "connections:write",
+        var token = TestJwt.Signed(new(new RsaSecurityKey(attacker) { KeyId = "rsa-1" }, SecurityAlgorithms.RsaSha256), "connections:write", issuer: Issuer, audience: Audience,
             headers: new Dictionary<string, object> { ["jwk"] = JwksServer.Jwk.Rsa(attacker, "rsa-1") });
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
@@ -225,7 +228,7 @@ public sealed class JwksAuthenticationTests : IDisposable
     public async Task AnExpiredJwksTokenIsUnauthenticated()
     {
         await using var setup = await Setup.StartAsync(this);
-        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa) { KeyId = "rsa-1" }, SecurityAlgorithms.RsaSha256), "connections:write", expires: DateTime.UtcNow.AddMinutes(-5));
+        var token = TestJwt.Signed(new(new RsaSecurityKey(_rsa) { KeyId = "rsa-1" }, SecurityAlgorithms.RsaSha256), "connections:write", issuer: Issuer, audience: Audience, expires: DateTime.UtcNow.AddMinutes(-5));
 
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
@@ -251,12 +254,12 @@ public sealed class JwksAuthenticationTests : IDisposable
     }
 
     private static string Rs256(RSA rsa, string kid) =>
-        TestJwt.Signed(new(new RsaSecurityKey(rsa) { KeyId = kid }, SecurityAlgorithms.RsaSha256), "connections:write");
+        TestJwt.Signed(new(new RsaSecurityKey(rsa) { KeyId = kid }, SecurityAlgorithms.RsaSha256), "connections:write", issuer: Issuer, audience: Audience);
 
     private static string Payload()
     {
         var now = DateTime.UtcNow;
-        return $$"""{"sub":"wms","scope":"connections:write","nbf":{{TestJwt.Epoch(now.AddSeconds(-5))}},"exp":{{TestJwt.Epoch(now.AddMinutes(5))}}}""";
+        return $$"""{"iss":"{{Issuer}}","aud":"{{Audience}}","sub":"wms","scope":"connections:write","nbf":{{TestJwt.Epoch(now.AddSeconds(-5))}},"exp":{{TestJwt.Epoch(now.AddMinutes(5))}}}""";
     }
 
     /// <summary>An IdP publishing rsa-1 and ec-1, and a vault that trusts it.</summary>
@@ -273,6 +276,8 @@ public sealed class JwksAuthenticationTests : IDisposable
             var vault = await VaultHarness.StartAsync(settings =>
             {
                 settings["JWKS_ENDPOINT"] = idp.JwksUrl.ToString();
+                settings["JWT_ISSUER"] = Issuer;
+                settings["JWT_AUDIENCE"] = Audience;
                 if (!keepJwtSecret)
                     settings.Remove("JWT_SECRET");
             }, host: builder =>

@@ -73,6 +73,8 @@ public class VaultConfigurationTests
         {
             s.Remove("JWT_SECRET");
             s["JWKS_ENDPOINT"] = endpoint;
+            s["JWT_ISSUER"] = "https://idp.example.com/";
+            s["JWT_AUDIENCE"] = "token-vault";
         }));
 
         Assert.Equal(expected, problem);
@@ -88,6 +90,8 @@ public class VaultConfigurationTests
         {
             s.Remove("JWT_SECRET");
             s["JWKS_ENDPOINT"] = endpoint;
+            s["JWT_ISSUER"] = "https://idp.example.com/";
+            s["JWT_AUDIENCE"] = "token-vault";
         });
 
         Assert.Empty(problems);
