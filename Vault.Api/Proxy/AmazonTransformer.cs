@@ -6,7 +6,7 @@ namespace Vault.Api.Proxy;
 /// The one place a proxied request is rewritten: the caller's credentials and the vault's own headers are
 /// removed, Amazon's credentials are added, and the target is the connection's Amazon host and the checked path.
 /// </summary>
-public sealed class AmazonTransformer(Uri target, string api, string accessToken, string? adsClientId) : HttpTransformer
+public sealed class AmazonTransformer(Uri target, string api, string accessToken, string? adsClientId, string? clientIpHeader = null) : HttpTransformer
 {
     /// <summary>Never sent to Amazon: the caller's credentials, the vault's headers, and forwarding metadata.</summary>
     private static readonly string[] Stripped =
@@ -14,6 +14,7 @@ public sealed class AmazonTransformer(Uri target, string api, string accessToken
         "Authorization", "Cookie", "Proxy-Authorization", "x-amazon-token-secret", "x-amazon-token-secret-new",
         "x-amz-access-token", "Amazon-Advertising-API-ClientId", RestrictedOperations.DataElementsHeader, RestrictedOperations.RestrictedReportHeader,
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Real-IP",
+        "X-Original-For", "X-Original-Host", "X-Original-Proto", "X-Original-Prefix", "Via",
         "x-request-id", "traceparent", "tracestate",
     ];
 
@@ -23,6 +24,11 @@ public sealed class AmazonTransformer(Uri target, string api, string accessToken
         // None of these is a content header, so YARP put any of them on the request's own headers.
         foreach (var name in Stripped)
             proxyRequest.Headers.Remove(name);
+        // A proxy in front (Fly's adds Fly-Client-IP, Fly-Region, Fly-Request-Id, …) describes the caller, not the request.
+        foreach (var name in proxyRequest.Headers.Select(h => h.Key).Where(IsFrontProxyHeader).ToList())
+            proxyRequest.Headers.Remove(name);
+        if (clientIpHeader is not null)
+            proxyRequest.Headers.Remove(clientIpHeader);
         proxyRequest.Headers.Host = null;
         proxyRequest.RequestUri = target;
         if (api == "ads")
@@ -35,6 +41,8 @@ public sealed class AmazonTransformer(Uri target, string api, string accessToken
             proxyRequest.Headers.TryAddWithoutValidation("x-amz-access-token", accessToken);
         }
     }
+
+    private static bool IsFrontProxyHeader(string name) => name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase);
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {

@@ -94,7 +94,8 @@ public static class ProxyApi
         var host = api == "ads" ? region.AdsApiHost : region.SpApiHost;
         var hostBase = endpoints.BaseFor(host);
         var target = TargetUri(hostBase, pathAndQuery);
-        var transformer = new AmazonTransformer(target, api, credential, services.GetRequiredService<VaultOptions>().AdsClientId);
+        var options = services.GetRequiredService<VaultOptions>();
+        var transformer = new AmazonTransformer(target, api, credential, options.AdsClientId, options.ClientIpHeader);
         var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
         context.Request.Body = new CallerBodyStream(context.Request.Body);
         // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.

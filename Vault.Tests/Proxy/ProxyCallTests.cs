@@ -77,6 +77,27 @@ public class ProxyCallTests
     }
 
     [Fact]
+    public async Task TheClientAddressHeadersOfAProxyInFrontNeverReachAmazon()
+    {
+        // The vault reads the client from CLIENT_IP_HEADER, and the forwarded-headers middleware leaves the proxy's own
+        // address in X-Original-For; Fly's proxy adds Fly-* headers of its own: none of them is Amazon's business.
+        await using var vault = await VaultHarness.StartAsync(s => s["CLIENT_IP_HEADER"] = "CF-Connecting-IP");
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using var request = vault.Request(HttpMethod.Get, "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations", seeded.Secret);
+        request.Headers.Add("Fly-Client-IP", "203.0.113.7");
+        request.Headers.Add("Fly-Region", "fra");
+        request.Headers.Add("Via", "1.1 fly.io");
+        request.Headers.Add("CF-Connecting-IP", "203.0.113.8");
+
+        using var response = await vault.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = vault.Simulator.State.Calls.Snapshot()[^1];
+        foreach (var header in new[] { "CF-Connecting-IP", "Fly-Client-IP", "Fly-Region", "Via", "X-Original-For" })
+            Assert.DoesNotContain(header, call.HeaderNames, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task NoAccessTokenIsEverReturnedToTheCaller()
     {
         await using var vault = await VaultHarness.StartAsync();
