@@ -59,7 +59,7 @@ public static class VaultApp
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);
         services.AddVaultRateLimits();
-        services.AddOpenApi();
+        services.AddVaultOpenApi();
 
         var app = builder.Build();
         app.UseRequestIds();

@@ -20,8 +20,9 @@ public static class OAuthApi
             OAuthPages.ApplySafetyHeaders(context.HttpContext.Response);
             return await next(context);
         });
-        group.MapGet("/start", StartAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
-        group.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
+        // Browser pages (redirects and a plain 400 page), not an API a client calls: named in the OpenAPI description only.
+        group.MapGet("/start", StartAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy).ExcludeFromDescription();
+        group.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy).ExcludeFromDescription();
         return app;
     }
 
