@@ -8,7 +8,7 @@ using Vault.Storage;
 
 namespace Vault.Api.OAuth;
 
-/// <summary>The seller's browser side of the OAuth flow (API.md "OAuth authorization", steps 2 and 3).</summary>
+/// <summary>The seller's browser side of the OAuth flow (docs/API.md "OAuth authorization", steps 2 and 3).</summary>
 public static class OAuthApi
 {
     public const string CookieName = "vault_oauth";

@@ -9,7 +9,7 @@ using Vault.Storage;
 
 namespace Vault.Api.Sellers;
 
-/// <summary>POST /v1/sellers/{sellerId}/authorizations: the WMS starts a seller's OAuth authorization (API.md step 1).</summary>
+/// <summary>POST /v1/sellers/{sellerId}/authorizations: the WMS starts a seller's OAuth authorization (docs/API.md step 1).</summary>
 public static class AuthorizationsApi
 {
     public sealed record StartRequest(string? Api, string? Region, string? RedirectUrl, string? MarketplaceId);

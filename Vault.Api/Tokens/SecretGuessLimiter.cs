@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 namespace Vault.Api.Tokens;
 
 /// <summary>
-/// Slows a wrong-secret guesser to a few tries a minute per connection (API.md 429 rate_limited).
+/// Slows a wrong-secret guesser to a few tries a minute per connection (docs/API.md 429 rate_limited).
 /// Only failures spend permits, so a WMS with the right secret is never limited by this.
 /// </summary>
 public sealed class SecretGuessLimiter : IDisposable
