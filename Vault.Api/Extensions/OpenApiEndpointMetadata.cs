@@ -3,6 +3,12 @@ namespace Vault.Api.Extensions;
 /// <summary>A request header an operation needs that is not a bound parameter (the seller secrets, read by hand).</summary>
 public sealed record HeaderParameterMetadata(string Name, string Description);
 
+/// <summary>
+/// The JSON body an operation reads by hand (JsonBody). Not <c>Accepts&lt;T&gt;</c>: that metadata also makes routing
+/// answer 415 to another content type, where the vault answers 400 invalid_request naming the body.
+/// </summary>
+public sealed record JsonBodyMetadata(Type Type);
+
 /// <summary>A query parameter an operation reads by hand (to answer invalid_request naming it, not a binding failure).</summary>
 public sealed record QueryParameterMetadata(string Name, string Description, bool IsInteger = false, string? Format = null);
 
@@ -14,6 +20,8 @@ public static class OpenApiEndpointMetadata
 {
     public const string SecretDescription =
         "The seller's secret (docs/FORMAT.md \"The seller secret\"): standard base64 of at least 32 bytes, at most 64 characters. Never stored.";
+
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonBodyMetadata(typeof(T)));
 
     /// <summary>The operation opens or seals a refresh token with the seller's secret (and, rotating, the new one).</summary>
     public static RouteHandlerBuilder WithSellerSecret(this RouteHandlerBuilder builder, bool withNewSecret = false)

@@ -83,7 +83,7 @@ public static class OpenApiExtensions
         return Task.CompletedTask;
     }
 
-    private static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static async Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var scopes = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
@@ -122,7 +122,25 @@ public static class OpenApiExtensions
                 limited.Headers["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
             }
         }
-        return Task.CompletedTask;
+        if (metadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
+            operation.RequestBody = await JsonRequestBody(body.Type, context, ct);
+    }
+
+    private static async Task<OpenApiRequestBody> JsonRequestBody(Type type, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        IOpenApiSchema schema = await context.GetOrCreateSchemaAsync(type, null, ct);
+        if (context.Document is { } document)
+        {
+            // A component, as the framework makes for the answers' types, so a generator names one class for it.
+            if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
+                document.AddComponent(type.Name, schema);
+            schema = new OpenApiSchemaReference(type.Name, document);
+        }
+        return new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
     }
 
     private static OpenApiSchema? PathSchema(string? name) => name switch

@@ -21,7 +21,7 @@ public static class AuthorizationsApi
         // The body is read by hand (JsonBody), as the import's is: a wrong content type or malformed JSON is 400 invalid_request, not the framework's 415.
         sellers.MapPost("/{sellerId}/authorizations", StartAsync).RequireAuthorization(Scopes.ConnectionsWrite)
             .WithName("StartAuthorization").WithTags("Authorizations").WithSummary("Start a seller's OAuth authorization: a one-time consent link")
-            .Accepts<StartRequest>("application/json").WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429);
+            .WithJsonBody<StartRequest>().WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429);
         return sellers;
     }
 

@@ -27,7 +27,7 @@ public static class ConnectionImportApi
     {
         sellers.MapPut("/{sellerId}/connections/{api}", ImportAsync).RequireAuthorization(Scopes.ConnectionsWrite)
             .WithName("ImportConnection").WithTags("Connections").WithSummary("Import a refresh token or a Data Border record (201 new, 200 replaced)")
-            .Accepts<ImportRequest>("application/json").WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429, 503);
+            .WithJsonBody<ImportRequest>().WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429, 503);
         return sellers;
     }
 
