@@ -22,6 +22,8 @@ fi
 litestream=.tools/node_modules/@flydotio/litestream-linux-x64/litestream
 [ -x "$litestream" ] || { echo "installing: litestream"; npm install --no-save --silent --prefix .tools @flydotio/litestream-linux-x64@1.0.1 >/dev/null 2>&1; } || { echo "tests: 0 passed, 1 failed (could not install litestream)"; exit 1; }
 python3 -c 'import moto.server' 2>/dev/null || { echo "installing: moto"; python3 -m pip install -q 'moto[server]' >/dev/null 2>&1; } || { echo "tests: 0 passed, 1 failed (could not install moto)"; exit 1; }
+# .NET tools pinned in .config/dotnet-tools.json (NSwag: the contract tests generate a client from the OpenAPI document).
+dotnet tool restore >/dev/null || { echo "tests: 0 passed, 1 failed (could not restore the dotnet tools)"; exit 1; }
 
 if ! dotnet build Vault.slnx -nologo -v quiet -clp:NoSummary; then
   echo "tests: 0 passed, 1 failed (build failed)"

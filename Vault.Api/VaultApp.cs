@@ -24,7 +24,7 @@ public static class VaultApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.AddVaultObservability();
         configure?.Invoke(builder); // after the logging set-up, so tests can add their own log providers
-        // API.md: the vault listens on 8080 on every interface unless ASPNETCORE_URLS (or --urls) says otherwise.
+        // docs/API.md: the vault listens on 8080 on every interface unless ASPNETCORE_URLS (or --urls) says otherwise.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls("http://0.0.0.0:8080");
         var (options, problems) = VaultConfiguration.Read(builder.Configuration);
@@ -60,7 +60,7 @@ public static class VaultApp
         services.AddVaultAuthentication(options);
         services.AddVaultRateLimits();
         services.AddVaultForwardedHeaders(options);
-        services.AddOpenApi();
+        services.AddVaultOpenApi();
 
         var app = builder.Build();
         app.UseVaultForwardedHeaders();

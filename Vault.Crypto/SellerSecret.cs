@@ -6,7 +6,7 @@ namespace Vault.Crypto;
 
 /// <summary>
 /// The per-seller secret from the <c>x-amazon-token-secret</c> header, validated once
-/// (FORMAT.md "The seller secret"). The KDF gets the UTF-8 of the header text, not the decoded
+/// (docs/FORMAT.md "The seller secret"). The KDF gets the UTF-8 of the header text, not the decoded
 /// bytes, because that is what Data Border does and it keeps blobs portable between the two.
 /// Owns its bytes and zeroes them on dispose; never prints itself.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Vault.Storage;
 
-/// <summary>The APIs a connection can be for; the string forms are the ones in API.md.</summary>
+/// <summary>The APIs a connection can be for; the string forms are the ones in docs/API.md.</summary>
 public static class ApiNames
 {
     public const string SpApi = "sp-api";

@@ -4,7 +4,7 @@ using Vault.Crypto;
 namespace Vault.Api.Configuration;
 
 /// <summary>
-/// Reads <see cref="VaultOptions"/> from configuration (environment variables by their API.md names) and
+/// Reads <see cref="VaultOptions"/> from configuration (environment variables by their docs/API.md names) and
 /// names every problem on one line each, so a bad deployment fails fast and says why.
 /// </summary>
 public static class VaultConfiguration

@@ -2,7 +2,7 @@ using Vault.Crypto.Kdf;
 
 namespace Vault.Api.Configuration;
 
-/// <summary>The vault's configuration, read from the environment variables of API.md and validated once at start.</summary>
+/// <summary>The vault's configuration, read from the environment variables of docs/API.md and validated once at start.</summary>
 public sealed class VaultOptions
 {
     public string Database { get; init; } = "data/vault.db";

@@ -10,7 +10,7 @@ using Vault.Api.Configuration;
 
 namespace Vault.Api.Extensions;
 
-/// <summary>Caller authentication (API.md "Callers and credentials") with ASP.NET Core's JWT bearer handler.</summary>
+/// <summary>Caller authentication (docs/API.md "Callers and credentials") with ASP.NET Core's JWT bearer handler.</summary>
 public static class AuthenticationExtensions
 {
     /// <summary>Tokens are small; a huge one is an attack on the parser, refused before it is read.</summary>

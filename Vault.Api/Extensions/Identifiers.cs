@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Vault.Api.Extensions;
 
-/// <summary>Seller ids (API.md "Identifiers"); tenants follow the same rules so both embed safely in AAD text and logs.</summary>
+/// <summary>Seller ids (docs/API.md "Identifiers"); tenants follow the same rules so both embed safely in AAD text and logs.</summary>
 public static partial class Identifiers
 {
     public const int MaxLength = 128;

@@ -4,12 +4,16 @@ using Microsoft.AspNetCore.Mvc;
 namespace Vault.Api.Extensions;
 
 /// <summary>
-/// The error answers of API.md: application/problem+json with a stable <c>code</c> and the request id.
+/// The error answers of docs/API.md: application/problem+json with a stable <c>code</c> and the request id.
 /// Details name the field or rule at fault, never a value a caller sent.
 /// </summary>
 public static class Problems
 {
-    public const string TypeBase = "https://github.com/amazon-token-vault/vault/blob/main/README.md#error-";
+    /// <summary>The contract in the repository; its "Errors" table has an anchor <c>error-{code}</c> for every code.</summary>
+    public const string ContractUrl = "https://github.com/amazon-token-vault/vault/blob/main/docs/API.md";
+
+    /// <summary>A problem's <c>type</c> is this plus its code with dashes for underscores (ContractTests checks each resolves).</summary>
+    public const string TypeBase = ContractUrl + "#error-";
 
     public static ProblemHttpResult Create(int status, string code, string title, string detail, TimeSpan? retryAfter = null)
     {

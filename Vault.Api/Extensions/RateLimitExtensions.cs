@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Vault.Api.Extensions;
 
-/// <summary>The vault's own limits (API.md 429 rate_limited), with ASP.NET Core's rate limiter.</summary>
+/// <summary>The vault's own limits (docs/API.md 429 rate_limited), with ASP.NET Core's rate limiter.</summary>
 public static class RateLimitExtensions
 {
     public const string OAuthPolicy = "oauth-per-ip";

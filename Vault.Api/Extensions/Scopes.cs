@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace Vault.Api.Extensions;
 
-/// <summary>The scopes of API.md, each one an authorization policy of the same name.</summary>
+/// <summary>The scopes of docs/API.md, each one an authorization policy of the same name.</summary>
 public static class Scopes
 {
     public const string ConnectionsRead = "connections:read";

@@ -8,7 +8,7 @@ using Vault.Storage;
 
 namespace Vault.Api.OAuth;
 
-/// <summary>The seller's browser side of the OAuth flow (API.md "OAuth authorization", steps 2 and 3).</summary>
+/// <summary>The seller's browser side of the OAuth flow (docs/API.md "OAuth authorization", steps 2 and 3).</summary>
 public static class OAuthApi
 {
     public const string CookieName = "vault_oauth";
@@ -20,8 +20,9 @@ public static class OAuthApi
             OAuthPages.ApplySafetyHeaders(context.HttpContext.Response);
             return await next(context);
         });
-        group.MapGet("/start", StartAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
-        group.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy);
+        // Browser pages (redirects and a plain 400 page), not an API a client calls: named in the OpenAPI description only.
+        group.MapGet("/start", StartAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy).ExcludeFromDescription();
+        group.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitExtensions.OAuthPolicy).ExcludeFromDescription();
         return app;
     }
 

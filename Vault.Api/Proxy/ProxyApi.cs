@@ -11,7 +11,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Vault.Api.Proxy;
 
 /// <summary>
-/// ANY /v1/sellers/{sellerId}/sp-api/{**path} and …/ads/{**path} (API.md "Proxied Amazon calls"): the caller's
+/// ANY /v1/sellers/{sellerId}/sp-api/{**path} and …/ads/{**path} (docs/API.md "Proxied Amazon calls"): the caller's
 /// request goes to the connection's Amazon host with a fresh access token, streamed both ways by YARP.
 /// </summary>
 public static class ProxyApi

@@ -28,7 +28,11 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/audit", QueryAsync).RequireAuthorization(Scopes.AuditRead);
+        app.MapGet("/v1/audit", QueryAsync).RequireAuthorization(Scopes.AuditRead)
+            .WithName("ListAuditEvents").WithTags("Audit").WithSummary("The tenant's audit events, newest first, paged")
+            .WithQueryParameter("sellerId", "Only this seller's events.")
+            .WithQueryParameter("since", "Only events at or after this ISO-8601 time (UTC when no offset is given).", format: "date-time")
+            .WithPaging().ProducesProblems(400, 401, 403);
         return app;
     }
 

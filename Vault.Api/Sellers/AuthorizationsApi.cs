@@ -9,7 +9,7 @@ using Vault.Storage;
 
 namespace Vault.Api.Sellers;
 
-/// <summary>POST /v1/sellers/{sellerId}/authorizations: the WMS starts a seller's OAuth authorization (API.md step 1).</summary>
+/// <summary>POST /v1/sellers/{sellerId}/authorizations: the WMS starts a seller's OAuth authorization (docs/API.md step 1).</summary>
 public static class AuthorizationsApi
 {
     public sealed record StartRequest(string? Api, string? Region, string? RedirectUrl, string? MarketplaceId);
@@ -19,7 +19,9 @@ public static class AuthorizationsApi
     public static RouteGroupBuilder MapAuthorizations(this RouteGroupBuilder sellers)
     {
         // The body is read by hand (JsonBody), as the import's is: a wrong content type or malformed JSON is 400 invalid_request, not the framework's 415.
-        sellers.MapPost("/{sellerId}/authorizations", StartAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        sellers.MapPost("/{sellerId}/authorizations", StartAsync).RequireAuthorization(Scopes.ConnectionsWrite)
+            .WithName("StartAuthorization").WithTags("Authorizations").WithSummary("Start a seller's OAuth authorization: a one-time consent link")
+            .WithJsonBody<StartRequest>().WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429);
         return sellers;
     }
 

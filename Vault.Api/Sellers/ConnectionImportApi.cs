@@ -24,7 +24,9 @@ public static class ConnectionImportApi
 
     public static RouteGroupBuilder MapConnectionImport(this RouteGroupBuilder sellers)
     {
-        sellers.MapPut("/{sellerId}/connections/{api}", ImportAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        sellers.MapPut("/{sellerId}/connections/{api}", ImportAsync).RequireAuthorization(Scopes.ConnectionsWrite)
+            .WithName("ImportConnection").WithTags("Connections").WithSummary("Import a refresh token or a Data Border record (201 new, 200 replaced)")
+            .WithJsonBody<ImportRequest>().WithSellerSecret().ProducesProblems(400, 401, 403, 413, 429, 503);
         return sellers;
     }
 

@@ -4,7 +4,7 @@ using Vault.Storage;
 namespace Vault.Api.Sellers;
 
 /// <summary>
-/// A connection as API.md lists it. Built field by field from the row, so a blob, secret or token can never
+/// A connection as docs/API.md lists it. Built field by field from the row, so a blob, secret or token can never
 /// slip into an answer by a property added to <see cref="Connection"/> later.
 /// </summary>
 public sealed record ConnectionView(

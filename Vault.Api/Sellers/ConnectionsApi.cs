@@ -34,10 +34,16 @@ public static class ConnectionsApi
 
     public static RouteGroupBuilder MapConnections(this RouteGroupBuilder sellers)
     {
-        sellers.MapPost("/{sellerId}/connections/{api}/verify", VerifyAsync).RequireAuthorization(Scopes.ConnectionsRead);
+        sellers.MapPost("/{sellerId}/connections/{api}/verify", VerifyAsync).RequireAuthorization(Scopes.ConnectionsRead)
+            .WithName("VerifyConnection").WithTags("Connections").WithSummary("Open the token and mint an access token (never returned)")
+            .WithSellerSecret().ProducesProblems(400, 401, 403, 404, 409, 429, 502, 503, 504);
         // Two key derivations and an audit row: an export is limited like a write.
-        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite).CountsAsTenantWrite();
-        sellers.MapDelete("/{sellerId}/connections/{api}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite).CountsAsTenantWrite()
+            .WithName("ExportConnection").WithTags("Connections").WithSummary("The token as a Data Border record, to leave the vault (audited)")
+            .WithSellerSecret().ProducesProblems(400, 401, 403, 404, 429, 503);
+        sellers.MapDelete("/{sellerId}/connections/{api}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite)
+            .WithName("DeleteConnection").WithTags("Connections").WithSummary("Overwrite the stored token, then delete it")
+            .ProducesProblems(400, 401, 403, 404, 429);
         return sellers;
     }
 

@@ -19,7 +19,9 @@ public static class SecretRotationApi
 
     public static RouteGroupBuilder MapSecretRotation(this RouteGroupBuilder sellers)
     {
-        sellers.MapPost("/{sellerId}/secret-rotation", RotateAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        sellers.MapPost("/{sellerId}/secret-rotation", RotateAsync).RequireAuthorization(Scopes.ConnectionsWrite)
+            .WithName("RotateSecret").WithTags("Sellers").WithSummary("Re-encrypt every connection of the seller under a new secret, all or nothing")
+            .WithSellerSecret(withNewSecret: true).ProducesProblems(400, 401, 403, 404, 409, 429, 503);
         return sellers;
     }
 

@@ -3,7 +3,7 @@ using Vault.Api.Extensions;
 
 namespace Vault.Api.Sellers;
 
-/// <summary>Checks the path values of API.md "Identifiers" before anything is looked up.</summary>
+/// <summary>Checks the path values of docs/API.md "Identifiers" before anything is looked up.</summary>
 internal static class SellerRoute
 {
     public static ProblemHttpResult? Check(string sellerId) =>

@@ -12,9 +12,15 @@ public static class SellersApi
 
     public static RouteGroupBuilder MapSellers(this RouteGroupBuilder sellers)
     {
-        sellers.MapGet("/", ListAsync).RequireAuthorization(Scopes.ConnectionsRead);
-        sellers.MapGet("/{sellerId}", GetAsync).RequireAuthorization(Scopes.ConnectionsRead);
-        sellers.MapDelete("/{sellerId}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite);
+        sellers.MapGet("/", ListAsync).RequireAuthorization(Scopes.ConnectionsRead)
+            .WithName("ListSellers").WithTags("Sellers").WithSummary("The tenant's sellers and their connections, paged")
+            .WithPaging().ProducesProblems(400, 401, 403);
+        sellers.MapGet("/{sellerId}", GetAsync).RequireAuthorization(Scopes.ConnectionsRead)
+            .WithName("GetSeller").WithTags("Sellers").WithSummary("One seller and its connections")
+            .ProducesProblems(400, 401, 403, 404);
+        sellers.MapDelete("/{sellerId}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite)
+            .WithName("DeleteSeller").WithTags("Sellers").WithSummary("Overwrite, then delete, every connection of the seller")
+            .ProducesProblems(400, 401, 403, 404, 429);
         return sellers;
     }
 

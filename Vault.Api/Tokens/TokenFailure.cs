@@ -3,7 +3,7 @@ using Vault.Api.Extensions;
 
 namespace Vault.Api.Tokens;
 
-/// <summary>Why a stored token could not be used; each maps to one problem of API.md.</summary>
+/// <summary>Why a stored token could not be used; each maps to one problem of docs/API.md.</summary>
 public enum TokenFailure
 {
     None,

@@ -12,7 +12,7 @@ namespace Vault.Crypto.Formats;
 /// <summary>
 /// Byte-compatible with Data Border: base64(salt[32] | iv[16] | tag[16] | ciphertext), scrypt with Node's
 /// defaults, AES-256-GCM without AAD. The 16-byte IV takes GCM's GHASH path for non-96-bit IVs, which
-/// .NET's AesGcm does not offer, so this uses BouncyCastle's GcmBlockCipher (FORMAT.md).
+/// .NET's AesGcm does not offer, so this uses BouncyCastle's GcmBlockCipher (docs/FORMAT.md).
 /// </summary>
 public static class DataBorderEnvelope
 {

@@ -3,7 +3,7 @@ using Vault.Crypto.Kdf;
 
 namespace Vault.Crypto.Formats;
 
-/// <summary>The authenticated header of a v1 blob: version, KDF id and parameters (FORMAT.md "Format v1").</summary>
+/// <summary>The authenticated header of a v1 blob: version, KDF id and parameters (docs/FORMAT.md "Format v1").</summary>
 internal static class V1Header
 {
     public const byte Version = 0x01;

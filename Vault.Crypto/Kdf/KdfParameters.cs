@@ -1,6 +1,6 @@
 namespace Vault.Crypto.Kdf;
 
-/// <summary>How a record's key was derived; serialised in the v1 header (FORMAT.md).</summary>
+/// <summary>How a record's key was derived; serialised in the v1 header (docs/FORMAT.md).</summary>
 public abstract record KdfParameters
 {
     public const int KeyLength = 32;
@@ -33,7 +33,7 @@ public sealed record ScryptParameters(int Log2N, int R, int P) : KdfParameters
     public bool IsValid => Log2N is >= 1 and <= MaxLog2N && R is >= 1 and <= MaxR && P is >= 1 and <= MaxP;
 
     /// <summary>
-    /// Acceptable in a stored record or the configuration (FORMAT.md: log2 N within 10..20), and at most 1 GiB of
+    /// Acceptable in a stored record or the configuration (docs/FORMAT.md: log2 N within 10..20), and at most 1 GiB of
     /// working memory (128·r·N), the same ceiling as Argon2id: r = 32 at N = 2^20 would ask for 4 GiB.
     /// </summary>
     public bool IsWithinRecordBounds => IsValid && Log2N >= MinRecordLog2N && 128UL * (ulong)R * N <= MaxRecordMemoryBytes;

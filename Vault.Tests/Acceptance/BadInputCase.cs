@@ -5,7 +5,7 @@ namespace Vault.Tests.Acceptance;
 /// <summary>Who is expected to answer a bad request, and so what the answer must look like.</summary>
 public enum Answerer
 {
-    /// <summary>The vault: <c>application/problem+json</c> with the expected <c>code</c> (API.md "Errors").</summary>
+    /// <summary>The vault: <c>application/problem+json</c> with the expected <c>code</c> (docs/API.md "Errors").</summary>
     Vault,
 
     /// <summary>The vault's OAuth pages: the plain 400 HTML page, never a redirect.</summary>
@@ -16,7 +16,7 @@ public enum Answerer
 }
 
 /// <summary>
-/// One bad request of the catalogue and the answer API.md promises. Values written <c>@@NAME@@</c> are filled in at
+/// One bad request of the catalogue and the answer docs/API.md promises. Values written <c>@@NAME@@</c> are filled in at
 /// run time (a valid JWT, a seeded seller's secret, a live OAuth cookie: see <see cref="BadInputCatalogueContext"/>).
 /// </summary>
 /// <param name="Area">Which class of bad input this is (shown in the failure list).</param>

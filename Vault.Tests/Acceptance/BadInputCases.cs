@@ -4,7 +4,7 @@ namespace Vault.Tests.Acceptance;
 
 /// <summary>
 /// The catalogue's data: every request here is wrong in one way and must be refused with the status and code of
-/// API.md "Errors", by the vault before any write (or by Kestrel before the vault). Run by <see cref="BadInputCatalogueTests"/>.
+/// docs/API.md "Errors", by the vault before any write (or by Kestrel before the vault). Run by <see cref="BadInputCatalogueTests"/>.
 /// </summary>
 public static class BadInputCases
 {
@@ -89,7 +89,7 @@ public static class BadInputCases
         Authorize("content-type", "authorizations as text/plain", GoodAuthorize, contentType: "text/plain");
         Authorize("content-type", "authorizations as form-urlencoded", "api=sp-api&region=na", contentType: "application/x-www-form-urlencoded");
 
-        // --- Identifiers at and past their limits (API.md "Identifiers").
+        // --- Identifiers at and past their limits (docs/API.md "Identifiers").
         Add("identifiers", "sellerId of 128 characters is valid: not found", "GET", "/v1/sellers/" + new string('a', 128), [Auth], null, null, 404, "seller_not_found");
         Add("identifiers", "sellerId of 129 characters", "GET", "/v1/sellers/" + new string('a', 129), [Auth], null, null, 400, "invalid_request");
         Add("identifiers", "sellerId 129 characters on import", "PUT", $"/v1/sellers/{new string('b', 129)}/connections/sp-api", [Auth, Fresh], GoodImport, Json, 400, "invalid_request");
@@ -135,7 +135,7 @@ public static class BadInputCases
         Add("identifiers", "list cursor empty", "GET", "/v1/sellers?cursor=", [Auth], null, null, 400, "invalid_request");
         Add("identifiers", "audit cursor garbage", "GET", "/v1/audit?cursor=%FF%FE", [Auth], null, null, 400, "invalid_request");
 
-        // --- The seller secret (FORMAT.md "The seller secret"): refused before any key derivation.
+        // --- The seller secret (docs/FORMAT.md "The seller secret"): refused before any key derivation.
         void Secret(string name, string[] secretHeaders, string path = VerifyPath) =>
             Add("secret", name, "POST", path, [Auth, .. secretHeaders], null, null, 400, "invalid_secret_format");
         Secret("missing", []);
@@ -182,7 +182,7 @@ public static class BadInputCases
         Raw("headers", "no Host header", $"GET {ReadPath} HTTP/1.1\r\nConnection: close\r\nAuthorization: Bearer {Jwt}\r\n\r\n", 400);
         Raw("headers", "two Host headers", $"GET {ReadPath} HTTP/1.1\r\nHost: @@HOST@@\r\nHost: evil.example.com\r\nConnection: close\r\nAuthorization: Bearer {Jwt}\r\n\r\n", 400);
 
-        // --- JWT attacks (API.md "Callers and credentials"): every one is 401 unauthenticated, and the JWKS/jku/x5u URLs are never fetched.
+        // --- JWT attacks (docs/API.md "Callers and credentials"): every one is 401 unauthenticated, and the JWKS/jku/x5u URLs are never fetched.
         void Token(string name, string placeholder, int status = 401, string? code = "unauthenticated", Answerer answerer = Answerer.Vault) =>
             Add("jwt", name, "GET", ReadPath, ["Authorization: Bearer @@" + placeholder + "@@"], null, null, status, code, answerer);
         Add("jwt", "no Authorization header", "GET", ReadPath, [], null, null, 401, "unauthenticated");

@@ -8,7 +8,7 @@ namespace Vault.Tests.Acceptance;
 
 /// <summary>
 /// Issue 6, item 1: the bad input catalogue (<see cref="BadInputCases"/>) against a running vault. Every case gets
-/// exactly the status and code API.md promises, a problem body without stack traces, no 500 anywhere, and the whole
+/// exactly the status and code docs/API.md promises, a problem body without stack traces, no 500 anywhere, and the whole
 /// catalogue writes nothing: all rows of connections, audit_log and oauth_one_time are the same before and after,
 /// no call reached the Amazon simulator and no key URL named in a token was fetched.
 /// </summary>

@@ -369,7 +369,7 @@ public class FormatFuzzingTests(ITestOutputHelper output)
         return secret;
     }
 
-    /// <summary>The decoding FORMAT.md asks for, written independently: trimmed standard base64, whitespace inside ignored.</summary>
+    /// <summary>The decoding docs/FORMAT.md asks for, written independently: trimmed standard base64, whitespace inside ignored.</summary>
     private static byte[]? Reference(string text)
     {
         if (string.IsNullOrWhiteSpace(text))

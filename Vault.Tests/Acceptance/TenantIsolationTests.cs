@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Vault.Tests.Acceptance;
 
 /// <summary>
-/// Issue 6, item 5: a caller of tenant A addressing tenant B's seller, on every endpoint of API.md's operations table,
+/// Issue 6, item 5: a caller of tenant A addressing tenant B's seller, on every endpoint of docs/API.md's operations table,
 /// gets 404 as if the seller did not exist (even holding B's seller secret), sees none of B's sellers or audit events,
 /// and changes nothing: B's rows are byte-for-byte the same and no call reached Amazon. Where A may legitimately write
 /// under the same seller id (import, authorizations), it creates A's own rows and B's stay as they were.
@@ -48,7 +48,7 @@ public class TenantIsolationTests(ITestOutputHelper output)
         var tokenCalls = vault.Simulator.State.Calls.TokenCallsByGrantType.Values.Sum();
         var newSecret = SellerSecret.Generate();
 
-        // Every operation of API.md that names a seller, with B's own secret where one is needed.
+        // Every operation of docs/API.md that names a seller, with B's own secret where one is needed.
         Probe[] probes =
         [
             new("get seller", HttpMethod.Get, $"/v1/sellers/{BSeller}", null, 404, "seller_not_found"),

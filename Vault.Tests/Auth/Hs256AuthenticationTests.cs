@@ -5,7 +5,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Auth;
 
-/// <summary>API.md "Callers and credentials" with JWT_SECRET: only an HS256 token signed with that secret, in the Authorization header, gets in.</summary>
+/// <summary>docs/API.md "Callers and credentials" with JWT_SECRET: only an HS256 token signed with that secret, in the Authorization header, gets in.</summary>
 public class Hs256AuthenticationTests
 {
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes(VaultHarness.JwtSecret);

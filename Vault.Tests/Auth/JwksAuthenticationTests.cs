@@ -11,7 +11,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Auth;
 
-/// <summary>API.md "Callers and credentials" with JWKS_ENDPOINT: RS256 and ES256 keys from the IdP, chosen by kid, nothing else.</summary>
+/// <summary>docs/API.md "Callers and credentials" with JWKS_ENDPOINT: RS256 and ES256 keys from the IdP, chosen by kid, nothing else.</summary>
 public sealed class JwksAuthenticationTests : IDisposable
 {
     // Every token below is for the vault's audience from its issuer, so only the property under test decides.

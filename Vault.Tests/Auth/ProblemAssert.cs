@@ -3,10 +3,10 @@ using System.Text.Json;
 
 namespace Vault.Tests.Auth;
 
-/// <summary>Checks an error answer against API.md "Errors": the status, the stable code and the whole problem shape.</summary>
+/// <summary>Checks an error answer against docs/API.md "Errors": the status, the stable code and the whole problem shape.</summary>
 public static class ProblemAssert
 {
-    public const string TypeBase = "https://github.com/amazon-token-vault/vault/blob/main/README.md#error-";
+    public const string TypeBase = "https://github.com/amazon-token-vault/vault/blob/main/docs/API.md#error-";
 
     public static async Task<JsonElement> IsAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {

@@ -5,7 +5,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Auth;
 
-/// <summary>API.md "Configuration": startup fails fast with one clear line per problem, and never repeats a secret.</summary>
+/// <summary>docs/API.md "Configuration": startup fails fast with one clear line per problem, and never repeats a secret.</summary>
 public class VaultConfigurationTests
 {
     [Fact]

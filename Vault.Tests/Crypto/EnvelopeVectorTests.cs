@@ -5,7 +5,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Crypto;
 
-/// <summary>The kit of good and bad blobs in Vectors/envelopes.json, made by Node from FORMAT.md.</summary>
+/// <summary>The kit of good and bad blobs in Vectors/envelopes.json, made by Node from docs/FORMAT.md.</summary>
 public class EnvelopeVectorTests
 {
     public sealed record Vector(string Name, string Format, string Blob, string Secret, string Tenant, string SellerId, string Api, string Expect, string? Token);

@@ -1,4 +1,4 @@
-// The v1 format written independently from shared/spec/FORMAT.md with Node's crypto, so the tests can
+// The v1 format written independently from docs/FORMAT.md with Node's crypto, so the tests can
 // check the vault's parser against a second implementation. Scrypt only (Node has no Argon2id).
 // Usage: node v1.js  (JSON on stdin: {data, secret, tenant, sellerId, api, log2N?, r?, p?}; base64 blob on stdout)
 const { randomBytes, scryptSync, createCipheriv } = require('crypto');

@@ -29,7 +29,7 @@ public sealed class ContainerRun : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The vault's settings as a deployment gives them (API.md), for a database at <paramref name="database"/>.</summary>
+    /// <summary>The vault's settings as a deployment gives them (docs/API.md), for a database at <paramref name="database"/>.</summary>
     public static Dictionary<string, string> VaultEnvironment(string database, string litestreamConfig, int port) => new()
     {
         ["VAULT_DATABASE"] = database,

@@ -4,7 +4,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Deploy;
 
-/// <summary>API.md: `dotnet Vault.Api.dll` with no ASPNETCORE_URLS serves on http://0.0.0.0:8080, the port fly.toml routes to.</summary>
+/// <summary>docs/API.md: `dotnet Vault.Api.dll` with no ASPNETCORE_URLS serves on http://0.0.0.0:8080, the port fly.toml routes to.</summary>
 public sealed partial class DefaultAddressTests
 {
     [Fact]

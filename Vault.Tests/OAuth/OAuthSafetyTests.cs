@@ -9,7 +9,7 @@ using Vault.Tests.Support;
 namespace Vault.Tests.OAuth;
 
 /// <summary>
-/// API.md "OAuth authorization": a bad, replayed, expired or forged ticket, cookie or state gets the plain
+/// docs/API.md "OAuth authorization": a bad, replayed, expired or forged ticket, cookie or state gets the plain
 /// 400 page (never a redirect) and stores nothing; redirectUrl must be an allowed origin, exactly.
 /// </summary>
 public class OAuthSafetyTests
@@ -406,7 +406,7 @@ public class OAuthSafetyTests
     private static int TokenCalls(VaultHarness vault) =>
         vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == "api.amazon.com" && c.PathAndQuery.StartsWith("/auth/o2/token", StringComparison.Ordinal));
 
-    /// <summary>The refusal of API.md: the plain 400 page, no redirect anywhere, and no connection stored.</summary>
+    /// <summary>The refusal of docs/API.md: the plain 400 page, no redirect anywhere, and no connection stored.</summary>
     private static async Task AssertRefusedAsync(VaultHarness vault, HttpResponseMessage response)
     {
         using (response)

@@ -62,7 +62,7 @@ internal static class SellerCalls
         return await response.JsonAsync();
     }
 
-    /// <summary>Asserts an API.md problem: status, code, and (when given) the field its detail names first.</summary>
+    /// <summary>Asserts an docs/API.md problem: status, code, and (when given) the field its detail names first.</summary>
     public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code, string? field = null)
     {
         var text = await response.Content.ReadAsStringAsync();
