@@ -49,7 +49,8 @@ public static class OAuthApi
         var state = Single(context.Request.Query, "state");
         if (cookie is null || state is null || !SameState(state, cookie.Id))
             return OAuthPages.Invalid("The sign-in session is missing, expired or does not match this browser.");
-        var ticket = await pending.TakeStateAsync(cookie, now, context.RequestAborted);
+        // Not cancelled by a leaving browser either: a take the database did but the request never saw would lose the consent.
+        var ticket = await pending.TakeStateAsync(cookie, now, CancellationToken.None);
         if (ticket is null)
             return OAuthPages.Invalid("This authorization was already completed or has expired.");
 
