@@ -50,6 +50,8 @@ public static class VaultApp
         services.AddSingleton<AccessTokenCache>();
         services.AddScoped<TokenAccess>();
         services.AddSingleton<OAuthSealers>();
+        services.AddSingleton<PendingAuthorizations>();
+        services.AddHostedService<OneTimePurge>();
         services.AddSingleton<ConsentUrl>();
         services.AddScoped<OAuthConnector>();
         services.AddAmazonClients();

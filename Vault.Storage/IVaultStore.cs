@@ -50,12 +50,19 @@ public interface IVaultStore : IAsyncDisposable
     /// <summary>The tenant's events, newest first.</summary>
     Task<Page<AuditEvent>> QueryAuditAsync(string tenant, string? sellerId, DateTimeOffset? since, int limit, string? cursor, CancellationToken ct = default);
 
-    /// <summary>Registers a single-use id (an OAuth ticket or state) that expires at <paramref name="expiresAt"/>.</summary>
-    Task CreateOneTimeAsync(string kind, string id, DateTimeOffset expiresAt, CancellationToken ct = default);
+    /// <summary>
+    /// Registers a single-use id (an OAuth ticket or state) that expires at <paramref name="expiresAt"/>, with what it
+    /// holds: <paramref name="payload"/>, sealed by the caller under a key the store never sees. Throws when the id exists.
+    /// </summary>
+    Task CreateOneTimeAsync(string kind, string id, DateTimeOffset expiresAt, byte[] payload, CancellationToken ct = default);
 
     /// <summary>
-    /// Consumes a single-use id: true exactly once, for an id that was created, is not expired at
-    /// <paramref name="now"/> and was not consumed before (also across restarts and processes).
+    /// Takes a single-use id: deletes its row and returns its payload, exactly once, for an id that was created and is
+    /// not expired at <paramref name="now"/> (also across restarts and processes). Null otherwise; an expired row is
+    /// deleted as well. On SQLite the WAL is then truncated, best effort, as after a blob is deleted.
     /// </summary>
-    Task<bool> ConsumeOneTimeAsync(string kind, string id, DateTimeOffset now, CancellationToken ct = default);
+    Task<byte[]?> TakeOneTimeAsync(string kind, string id, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Deletes every single-use id expired at <paramref name="now"/>; returns how many.</summary>
+    Task<int> PurgeExpiredOneTimeAsync(DateTimeOffset now, CancellationToken ct = default);
 }

@@ -12,8 +12,13 @@ public static class AmazonHttpExtensions
     public static IServiceCollection AddAmazonClients(this IServiceCollection services)
     {
         services.AddSingleton<AmazonEndpoints>();
+        // An authorization code is single-use: a second exchange of it is refused (invalid_grant), and Amazon may revoke
+        // what the first one issued. So that grant gets one attempt with the whole budget, never a retry.
+        services.AddHttpClient(LwaClient.CodeExchangeClient)
+            .ConfigurePrimaryHttpMessageHandler(LwaHandler)
+            .AddResilienceHandler("lwa-code", pipeline => pipeline.AddTimeout(LwaClient.CodeExchangeTimeout));
         services.AddHttpClient<LwaClient>()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(LwaHandler)
             .AddResilienceHandler("lwa", pipeline =>
             {
                 pipeline.AddTimeout(TimeSpan.FromSeconds(20));
@@ -37,4 +42,6 @@ public static class AmazonHttpExtensions
             });
         return services;
     }
+
+    private static SocketsHttpHandler LwaHandler() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 }

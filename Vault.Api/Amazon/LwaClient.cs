@@ -10,26 +10,33 @@ namespace Vault.Api.Amazon;
 /// <summary>
 /// Login with Amazon token endpoint client: code exchange and refresh.
 /// https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api#step-1-request-a-login-with-amazon-access-token
-/// Retries, timeouts and the circuit breaker come from the resilience pipeline registered with this HttpClient.
+/// Refreshes take the retries, timeouts and circuit breaker of the resilience pipeline registered with this HttpClient;
+/// code exchanges go through <see cref="CodeExchangeClient"/>, one attempt and a timeout (AmazonHttpExtensions).
 /// </summary>
-public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options)
+public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options)
 {
     public const string TokenPath = "auth/o2/token";
 
+    /// <summary>The named HttpClient for the authorization_code grant: never retried, since a code works once.</summary>
+    public const string CodeExchangeClient = "lwa-code";
+
+    /// <summary>The one attempt at a code exchange gets what a refresh gets with all its retries.</summary>
+    public static readonly TimeSpan CodeExchangeTimeout = TimeSpan.FromSeconds(20);
+
     public Task<LwaResult> ExchangeCodeAsync(Region region, string api, string code, Uri redirectUri, CancellationToken ct) =>
-        PostAsync(region, api, ct, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri.ToString()));
+        PostAsync(clients.CreateClient(CodeExchangeClient), region, api, ct, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri.ToString()));
 
     public Task<LwaResult> RefreshAsync(Region region, string api, string refreshToken, CancellationToken ct) =>
-        PostAsync(region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
+        PostAsync(http, region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
 
-    private async Task<LwaResult> PostAsync(Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
+    private async Task<LwaResult> PostAsync(HttpClient client, Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
-        var result = await SendAsync(region, api, fields, ct);
+        var result = await SendAsync(client, region, api, fields, ct);
         Extensions.VaultMetrics.LwaCalls.WithLabels(fields[0].Value, result.Failure.ToString()).Inc();
         return result;
     }
 
-    private async Task<LwaResult> SendAsync(Region region, string api, (string Key, string Value)[] fields, CancellationToken ct)
+    private async Task<LwaResult> SendAsync(HttpClient client, Region region, string api, (string Key, string Value)[] fields, CancellationToken ct)
     {
         var (clientId, clientSecret) = api == "ads" ? (options.AdsClientId, options.AdsClientSecret) : (options.SpApiClientId, options.SpApiClientSecret);
         if (clientId is null || clientSecret is null)
@@ -40,7 +47,7 @@ public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultO
             .Append(new("client_secret", clientSecret));
         try
         {
-            using var response = await http.PostAsync(endpoints.Url(region.LwaTokenHost, TokenPath), new FormUrlEncodedContent(form), ct);
+            using var response = await client.PostAsync(endpoints.Url(region.LwaTokenHost, TokenPath), new FormUrlEncodedContent(form), ct);
             return await ReadAsync(response, ct);
         }
         catch (Exception e) when (e is TimeoutRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))

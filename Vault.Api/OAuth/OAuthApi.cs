@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Extensions;
-using Vault.Storage;
 
 namespace Vault.Api.OAuth;
 
@@ -26,40 +25,43 @@ public static class OAuthApi
         return app;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext context, OAuthSealers sealers, IVaultStore store, ConsentUrl consent, VaultOptions options, TimeProvider clock)
+    private static async Task<IResult> StartAsync(HttpContext context, PendingAuthorizations pending, ConsentUrl consent, VaultOptions options, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var query = context.Request.Query["ticket"];
-        var ticket = query.Count == 1 ? sealers.OpenTicket(query[0]) : null;
-        if (ticket is null || ticket.ExpiresAt <= now)
+        using var key = query.Count == 1 ? pending.OpenTicket(query[0]) : null;
+        if (key is null)
             return OAuthPages.Invalid("The link is not valid or has expired.");
-        if (!await store.ConsumeOneTimeAsync("ticket", ticket.Id, now, context.RequestAborted))
+        var ticket = await pending.TakeTicketAsync(key, now, context.RequestAborted);
+        if (ticket is null)
             return OAuthPages.Invalid("The link has already been used or has expired.");
 
         var state = Base64UrlState();
-        var expiresAt = now + OAuthSealers.Lifetime;
-        await store.CreateOneTimeAsync("state", state, expiresAt, context.RequestAborted);
-        context.Response.Cookies.Append(CookieName, sealers.SealCookie(new OAuthCookie(state, ticket, expiresAt)), CookieOptions(options, OAuthSealers.Lifetime));
+        var cookie = await pending.CreateStateAsync(state, ticket, now + OAuthSealers.Lifetime, context.RequestAborted);
+        context.Response.Cookies.Append(CookieName, cookie, CookieOptions(options, OAuthSealers.Lifetime));
         return Results.Redirect(consent.For(ticket, state).AbsoluteUri);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext context, OAuthSealers sealers, IVaultStore store, OAuthConnector connector, VaultOptions options, TimeProvider clock)
+    private static async Task<IResult> CallbackAsync(HttpContext context, PendingAuthorizations pending, OAuthConnector connector, VaultOptions options, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var cookie = sealers.OpenCookie(context.Request.Cookies[CookieName]);
+        using var cookie = pending.OpenCookie(context.Request.Cookies[CookieName]);
         context.Response.Cookies.Delete(CookieName, CookieOptions(options, TimeSpan.Zero));
         var state = Single(context.Request.Query, "state");
-        if (cookie is null || cookie.ExpiresAt <= now || state is null || !SameState(state, cookie.State))
+        if (cookie is null || state is null || !SameState(state, cookie.Id))
             return OAuthPages.Invalid("The sign-in session is missing, expired or does not match this browser.");
-        if (!await store.ConsumeOneTimeAsync("state", cookie.State, now, context.RequestAborted))
+        // Not cancelled by a leaving browser either: a take the database did but the request never saw would lose the consent.
+        var ticket = await pending.TakeStateAsync(cookie, now, CancellationToken.None);
+        if (ticket is null)
             return OAuthPages.Invalid("This authorization was already completed or has expired.");
 
-        // From here the redirect target came from a valid, sealed cookie; it is still checked against today's allow-list.
-        var ticket = cookie.Ticket;
+        // From here the redirect target came from this browser's own pending authorization; it is still checked against today's allow-list.
         if (!RedirectOrigin.IsAllowed(ticket.RedirectUrl, options.AllowedRedirectOrigins, out var redirect))
             return OAuthPages.Invalid("The application's return address is no longer allowed.");
 
-        var outcome = await connector.CompleteAsync(context, ticket, context.Request.Query, context.RequestAborted);
+        // The state is spent and the code works once: finish and store even if the browser has gone (no RequestAborted),
+        // or the seller's consent is lost. The exchange has its own timeout.
+        var outcome = await connector.CompleteAsync(context, ticket, context.Request.Query, CancellationToken.None);
         var back = outcome.Error is null
             ? new Dictionary<string, string?> { ["status"] = "connected", ["sellerId"] = ticket.SellerId, ["api"] = ticket.Api }
             : new Dictionary<string, string?> { ["status"] = "error", ["error"] = outcome.Error };

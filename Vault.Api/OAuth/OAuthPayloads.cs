@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Vault.Api.OAuth;
 
-/// <summary>What a ticket carries from the WMS's POST to the seller's browser. Sealed; holds the secret, so never logged.</summary>
+/// <summary>
+/// A pending authorization: what the WMS's POST hands on to the seller's browser. Kept in its oauth_one_time row,
+/// sealed under that row's own key (<see cref="OneTimeKey"/>); holds the secret, so never logged.
+/// </summary>
 public sealed record AuthorizationTicket(
-    [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("t")] string Tenant,
     [property: JsonPropertyName("s")] string SellerId,
     [property: JsonPropertyName("a")] string Api,
@@ -13,23 +15,12 @@ public sealed record AuthorizationTicket(
     [property: JsonPropertyName("m")] string? MarketplaceId,
     [property: JsonPropertyName("u")] string RedirectUrl,
     [property: JsonPropertyName("k")] string Secret,
-    [property: JsonPropertyName("w")] string Actor,
-    [property: JsonPropertyName("x")] DateTimeOffset ExpiresAt)
+    [property: JsonPropertyName("w")] string Actor)
 {
     public override string ToString() => $"AuthorizationTicket {{ {Tenant}/{SellerId}/{Api} }}";
 }
 
-/// <summary>The OAuth cookie: the ticket's facts plus the state Amazon must send back. Sealed, HttpOnly, 10 minutes.</summary>
-public sealed record OAuthCookie(
-    [property: JsonPropertyName("st")] string State,
-    [property: JsonPropertyName("tk")] AuthorizationTicket Ticket,
-    [property: JsonPropertyName("x")] DateTimeOffset ExpiresAt)
-{
-    public override string ToString() => $"OAuthCookie {{ {Ticket} }}";
-}
-
 [JsonSerializable(typeof(AuthorizationTicket))]
-[JsonSerializable(typeof(OAuthCookie))]
 internal sealed partial class OAuthJson : JsonSerializerContext;
 
 internal static class OAuthPayloadSerializer

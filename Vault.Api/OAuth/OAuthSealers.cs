@@ -1,9 +1,14 @@
+using System.Security.Cryptography;
 using Vault.Api.Configuration;
 using Vault.Crypto;
 
 namespace Vault.Api.OAuth;
 
-/// <summary>The two sealers under COOKIE_ENCRYPTION_KEY; separate purposes so a ticket is never accepted as a cookie.</summary>
+/// <summary>
+/// The two sealers under COOKIE_ENCRYPTION_KEY, for the ticket in the authorize URL and for the OAuth cookie; separate
+/// purposes so a ticket is never accepted as a cookie. Each seals only a <see cref="OneTimeKey"/> (a row id and its
+/// key): the pending authorization itself stays in the database.
+/// </summary>
 public sealed class OAuthSealers(VaultOptions options) : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -12,17 +17,30 @@ public sealed class OAuthSealers(VaultOptions options) : IDisposable
 
     public PayloadSealer Cookies { get; } = new(options.CookieEncryptionKey, "oauth-cookie");
 
-    public string SealTicket(AuthorizationTicket ticket) => Tickets.Seal(OAuthPayloadSerializer.Serialize(ticket));
+    public string SealTicket(OneTimeKey key) => Seal(Tickets, key);
 
-    public AuthorizationTicket? OpenTicket(string? text) => OAuthPayloadSerializer.Deserialize<AuthorizationTicket>(Tickets.Unseal(text));
+    public OneTimeKey? OpenTicket(string? text) => OneTimeKey.FromBytes(Tickets.Unseal(text));
 
-    public string SealCookie(OAuthCookie cookie) => Cookies.Seal(OAuthPayloadSerializer.Serialize(cookie));
+    public string SealCookie(OneTimeKey key) => Seal(Cookies, key);
 
-    public OAuthCookie? OpenCookie(string? text) => OAuthPayloadSerializer.Deserialize<OAuthCookie>(Cookies.Unseal(text));
+    public OneTimeKey? OpenCookie(string? text) => OneTimeKey.FromBytes(Cookies.Unseal(text));
 
     public void Dispose()
     {
         Tickets.Dispose();
         Cookies.Dispose();
+    }
+
+    private static string Seal(PayloadSealer sealer, OneTimeKey key)
+    {
+        var bytes = key.ToBytes();
+        try
+        {
+            return sealer.Seal(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 }

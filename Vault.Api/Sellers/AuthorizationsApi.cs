@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Vault.Api.Amazon;
@@ -26,7 +25,7 @@ public static class AuthorizationsApi
     }
 
     private static async Task<Results<Created<StartResponse>, ProblemHttpResult>> StartAsync(
-        string sellerId, HttpContext context, VaultOptions options, OAuthSealers sealers, IVaultStore store, TimeProvider clock)
+        string sellerId, HttpContext context, VaultOptions options, PendingAuthorizations pending, IVaultStore store, TimeProvider clock)
     {
         if (!Identifiers.IsValid(sellerId))
             return Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
@@ -41,13 +40,14 @@ public static class AuthorizationsApi
 
         var expiresAt = clock.GetUtcNow() + OAuthSealers.Lifetime;
         var ticket = new AuthorizationTicket(
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), context.Tenant(), sellerId, body!.Api!, body.Region!,
-            body.MarketplaceId, body.RedirectUrl!, System.Text.Encoding.UTF8.GetString(secret.Utf8), context.User.Actor(), expiresAt);
-        await store.CreateOneTimeAsync("ticket", ticket.Id, expiresAt, context.RequestAborted);
+            context.Tenant(), sellerId, body!.Api!, body.Region!, body.MarketplaceId, body.RedirectUrl!,
+            System.Text.Encoding.UTF8.GetString(secret.Utf8), context.User.Actor());
+        // The secret stays in the database, sealed under a key only the URL carries (PendingAuthorizations).
+        var ticketText = await pending.CreateTicketAsync(ticket, expiresAt, context.RequestAborted);
         await store.AppendAuditAsync(context.Event(ticket.Tenant, "authorization.started", sellerId, ticket.Api, ticket.Region), context.RequestAborted);
 
         var start = new Uri(options.PublicBaseUrl, "oauth/start");
-        var url = QueryHelpers.AddQueryString(start.ToString(), "ticket", sealers.SealTicket(ticket));
+        var url = QueryHelpers.AddQueryString(start.ToString(), "ticket", ticketText);
         return TypedResults.Created((string?)null, new StartResponse(new Uri(url), expiresAt));
     }
 

@@ -12,12 +12,25 @@ internal sealed class SqliteDatabase
     // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and an acknowledged
     // token write must survive. secure_delete=ON: freed cells and pages are zeroed, so a deleted or
     // replaced blob does not linger in the file. busy_timeout: writers from other processes wait.
+    // journal_size_limit=0: when the WAL restarts after a checkpoint, its first commit cuts the file to that commit's
+    // frames, so stale page images (old blobs among them) do not survive a restart in the rest of the file, and the
+    // WAL does not keep the size of its largest burst for good.
     private const string ConnectionPragmas = """
         PRAGMA synchronous = FULL;
         PRAGMA secure_delete = ON;
         PRAGMA foreign_keys = ON;
         PRAGMA busy_timeout = 5000;
+        PRAGMA journal_size_limit = 0;
         """;
+
+    private const int BusyTimeoutMilliseconds = 5000;
+
+    /// <summary>
+    /// How long a best-effort WAL truncation waits for readers and writers before it gives up. Short, because the
+    /// caller's request waits too, and because under Litestream (which holds a read transaction all the time) it
+    /// always gives up: see docs/RELIABILITY.md, "Deleted bytes and the WAL".
+    /// </summary>
+    private const int TruncationWaitMilliseconds = 100;
 
     private readonly string _connectionString;
 
@@ -73,6 +86,39 @@ internal sealed class SqliteDatabase
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>wal_checkpoint(TRUNCATE)</c> on <paramref name="connection"/> (outside any transaction), waiting at most
+    /// <see cref="TruncationWaitMilliseconds"/>: copies the WAL into the database file and cuts the WAL to zero bytes, so
+    /// page images from before a delete or a replacement leave both files. True when it completed; false when a
+    /// reader or writer (another process, Litestream) kept it from finishing: the bytes then leave at the next
+    /// checkpoint that completes and the WAL restart after it (journal_size_limit).
+    /// </summary>
+    public static async Task<bool> TryTruncateWalAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {TruncationWaitMilliseconds};", ct).ConfigureAwait(false);
+            return await CheckpointAsync(connection, ct).ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            // Best effort: the write it follows has committed; failing it now would report a done delete as failed.
+            return false;
+        }
+        finally
+        {
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>wal_checkpoint(TRUNCATE)</c> with the connection's own busy timeout; true when it completed.</summary>
+    public static async Task<bool> CheckpointAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        using var command = connection.Command("PRAGMA wal_checkpoint(TRUNCATE);");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetInt64(0) == 0;
     }
 
     /// <summary>Closes the idle pooled handles, so the files are released when the store is disposed.</summary>

@@ -4,8 +4,9 @@ namespace Vault.Storage.Sqlite;
 
 /// <summary>
 /// The two paths that destroy a blob: rotation overwrites it in place, deletion overwrites it with
-/// random bytes and then deletes the row. With secure_delete on, the old bytes leave the database
-/// file at the next checkpoint (<see cref="CheckpointAsync"/>).
+/// random bytes and then deletes the row. With secure_delete on, the page images written hold no old
+/// bytes; the older images still in the WAL, and the database file's copy, go with the best-effort
+/// <c>wal_checkpoint(TRUNCATE)</c> each of them runs after its commit (<see cref="SqliteDatabase.TryTruncateWalAsync"/>).
 /// </summary>
 public sealed partial class SqliteVaultStore
 {
@@ -45,6 +46,7 @@ public sealed partial class SqliteVaultStore
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await SqliteDatabase.TryTruncateWalAsync(db, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
@@ -86,6 +88,7 @@ public sealed partial class SqliteVaultStore
             ("@tenant", tenant), ("@seller", sellerId), ("@api", api)).ConfigureAwait(false);
         await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await SqliteDatabase.TryTruncateWalAsync(db, CancellationToken.None).ConfigureAwait(false);
         return wiped;
     }
 }

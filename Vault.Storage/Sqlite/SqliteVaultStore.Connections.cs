@@ -89,6 +89,12 @@ public sealed partial class SqliteVaultStore
 
         await InsertAuditAsync(db, audit, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+        if (exists)
+        {
+            // The replaced blob's page images are still in the WAL (and maybe the database file): as after a rotation.
+            await SqliteDatabase.TryTruncateWalAsync(db, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return exists ? UpsertOutcome.Replaced : UpsertOutcome.Created;
     }
 

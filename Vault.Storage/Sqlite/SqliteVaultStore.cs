@@ -45,9 +45,7 @@ public sealed partial class SqliteVaultStore : IVaultStore
     public async Task<bool> CheckpointAsync(CancellationToken ct = default)
     {
         await using var connection = await _database.OpenAsync(ct).ConfigureAwait(false);
-        using var command = connection.Command("PRAGMA wal_checkpoint(TRUNCATE);");
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetInt64(0) == 0;
+        return await SqliteDatabase.CheckpointAsync(connection, ct).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()

@@ -49,10 +49,6 @@ public class FormatFuzzingTests(ITestOutputHelper output)
     /// <summary>DataBorderEnvelope.SealToBase64(Token, SeedSecret).</summary>
     private const string SeedDataBorder = "tt8A74Soz7tJOCFeed9kxSQ0wJzFWqkERQ42AuNzghB2ejKw2Um/Goaf+tRXlO4cSbw0GeIHJX7PoYNrPKE5zfJv7IuBeHWHFvhYjR8LQ+gzQXdEH8/Irrxgbl1CsFJZN1rmTOgo1Dq3ZdcdvZzeKISjqhcCSDadkINKDATbItBp+9I=";
 
-    /// <summary>OAuthSealers.SealTicket(SeedTicket) and SealCookie(SeedCookie) under VaultHarness.CookieKey.</summary>
-    private const string SeedTicketText = "AVyCY22TxBoYb7ATbOCCEtWkxd_PDWd8XlFMNiHJYVexH9qjrMlnQXhmJbi0vRpdHS0ecvRMqgi_bG9i9xChcfZAFl5SsVsBXnhy8F12xfutUbXHD-hR2L18EvzeS79ON7PWJY1tmKYRDm2fSg_02fnHWP3cPFWpVTxwOasyMJLcBVRsi7ntnevZbbPIsGoxTg-VLtwxQKa_Snzzfcn0M7UkDm6OWIa6go8t5s8oq3MKBQmv4ulGO8vXQefFE29-74ABIVFZ4L3epGCVgsG3zxfGMe8omvQ_ae6unkLx6JqDwbFPbs_7LrebQKJuHiLfBe2Q5yE2i1K62d7P2GXKhlxLpxvb2lTLss1FJk95HCzGYnzGfNhvv19kmr-gLONd3BaTh2I8o22NVd7O";
-    private const string SeedCookieText = "AQuINeHAjP0NlR7BKx-PXjYDE7tFSJyDkY7aV_ncplKDGvnCllZvKZpUTr9zz4BUmCxQPzbm75XJbS-D656vaGiJV4Pc_VCSvEWeriVs_bqCNBddeOPrcP4krinzbPma6BXLBfWvDKnnW1qv6q5j05rjvqkxVGuQqqzk22JXoyKtqGqFGpiKP6DqbDrdigfTEteIr3U0gj7ODOK9MMpy8JqNY6ZCvYg9yXenR7fBXcUGzkVjRFsWjd_I0r__iKLm_q6EBcc0kC_19DF9UCj80_TJWExJfiRLwX3fXBkfMEHWRKx-mORj5Glfiyi8nK4OKUo7C6cfUVnv8VaENtWP58Xb_yLVJU-gKPFr_4Ed9rcPtRF0vjwxRXdsef3jtCveuyHxbCa8MZ2hu0u587msVDnL4N50yH8EjcL0_W0t0O_56KMLCsEWsBelweGZYtTDZywXkso0LOWS1WuckIAHENzIS5qVVd29NbaJALVWCs90Etcf-SqnsP9JpCUfrQMsjNyXUdPhJPM2YFTzWg";
-
     public static int Iterations => Setting("VAULT_FUZZ_ITERATIONS", DefaultIterations);
     public static int KdfIterations => Setting("VAULT_FUZZ_KDF_ITERATIONS", DefaultKdfIterations);
     public static int FuzzSeed => Setting("VAULT_FUZZ_SEED", DefaultSeed);
@@ -276,18 +272,20 @@ public class FormatFuzzingTests(ITestOutputHelper output)
     public void SealedTicketsAndCookiesOpenOnlyWhenIntactAndNeverThrow()
     {
         using var sealers = new OAuthSealers(new VaultOptions { CookieEncryptionKey = VaultHarness.CookieKey });
-        var expires = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var ticket = new AuthorizationTicket("0123456789abcdef0123456789abcdef", "fuzz-tenant", "fuzz-seller", "sp-api", "na", "ATVPDKIKX0DER",
-            "https://wms.example.com/amazon/done", SeedSecret, "wms-fuzz", expires);
-        var cookie = new OAuthCookie("c3RhdGUtb2YtdGhlLWZ1enplZC1jb29raWUtMDEyMzQ1Njc4OQ", ticket, expires);
-        const string ticketText = SeedTicketText, cookieText = SeedCookieText;
+        using var ticket = OneTimeKey.New("0123456789abcdef0123456789abcdef");
+        using var cookie = OneTimeKey.New("c3RhdGUtb2YtdGhlLWZ1enplZC1jb29raWUtMDEyMzQ1Njc4OQ");
+        // Sealed here rather than pinned: a seal's nonce is random, and a ticket or cookie lives ten minutes, so no old one must open.
+        var ticketText = sealers.SealTicket(ticket);
+        var cookieText = sealers.SealCookie(cookie);
         var mutator = new FuzzMutator(FuzzSeed + 3);
         var failures = new Failures();
         long inputs = 0, openedAsTicket = 0, openedAsCookie = 0;
         var clock = Stopwatch.StartNew();
 
-        Assert.Equal(ticket, sealers.OpenTicket(ticketText));
-        Assert.Equal(cookie, sealers.OpenCookie(cookieText));
+        using (var opened = sealers.OpenTicket(ticketText))
+            Assert.True(Same(opened, ticket));
+        using (var opened = sealers.OpenCookie(cookieText))
+            Assert.True(Same(opened, cookie));
         Assert.Null(sealers.OpenCookie(ticketText)); // one purpose's seal never opens as the other's
         Assert.Null(sealers.OpenTicket(cookieText));
 
@@ -303,21 +301,21 @@ public class FormatFuzzingTests(ITestOutputHelper output)
             };
             try
             {
-                var openedTicket = sealers.OpenTicket(text);
-                var openedCookie = sealers.OpenCookie(text);
+                using var openedTicket = sealers.OpenTicket(text);
+                using var openedCookie = sealers.OpenCookie(text);
                 if (openedTicket is null && openedCookie is null)
                     continue;
                 // Only the exact text the sealer wrote opens: not even another spelling of the same bytes (padding, whitespace).
                 if (openedTicket is not null)
                 {
                     openedAsTicket++;
-                    if (openedTicket != ticket || text != ticketText)
+                    if (!Same(openedTicket, ticket) || text != ticketText)
                         failures.Add(inputs, Encoding.UTF8.GetBytes(text), "a changed ticket opened");
                 }
                 if (openedCookie is not null)
                 {
                     openedAsCookie++;
-                    if (openedCookie != cookie || text != cookieText)
+                    if (!Same(openedCookie, cookie) || text != cookieText)
                         failures.Add(inputs, Encoding.UTF8.GetBytes(text), "a changed cookie opened");
                 }
             }
@@ -327,29 +325,32 @@ public class FormatFuzzingTests(ITestOutputHelper output)
             }
         }
 
-        // Under the real key, mangled JSON inside an intact seal (only the vault can make one) still ends in null or a value, never an exception.
-        var json = OAuthPayloadSerializer.Serialize(cookie);
-        long sealedJson = 0;
+        // Under the real key, mangled contents inside an intact seal (only the vault can make one) still end in null or a value, never an exception.
+        var seed = cookie.ToBytes();
+        long sealedPayloads = 0;
         for (var i = 0; i < Iterations / 10; i++)
         {
-            sealedJson++;
-            var payload = mutator.Mutate(json, 0);
+            sealedPayloads++;
+            var payload = i % 4 == 0 ? mutator.Bytes(mutator.Random.Next(120)) : mutator.Mutate(seed, 0);
             try
             {
-                _ = sealers.OpenCookie(sealers.Cookies.Seal(payload));
-                _ = sealers.OpenTicket(sealers.Tickets.Seal(payload));
+                sealers.OpenCookie(sealers.Cookies.Seal(payload))?.Dispose();
+                sealers.OpenTicket(sealers.Tickets.Seal(payload))?.Dispose();
             }
             catch (Exception e)
             {
-                failures.Add(i, payload, "sealed JSON: " + e.GetType().Name + ": " + e.Message);
+                failures.Add(i, payload, "sealed payload: " + e.GetType().Name + ": " + e.Message);
             }
         }
         clock.Stop();
         output.WriteLine($"unsealer: {inputs:N0} inputs (mutated tickets and cookies, random text, random sealed-looking bytes) each tried as a ticket and as a cookie; " +
             $"opened {openedAsTicket:N0} as the ticket and {openedAsCookie:N0} as the cookie (each the unchanged original); " +
-            $"{sealedJson:N0} mangled JSON payloads sealed under the real key; {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s");
+            $"{sealedPayloads:N0} mangled payloads sealed under the real key; {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s");
         failures.AssertNone();
     }
+
+    private static bool Same(OneTimeKey? opened, OneTimeKey expected) =>
+        opened is not null && opened.Id == expected.Id && opened.Key.SequenceEqual(expected.Key);
 
     private const byte V1HeaderVersion = 0x01;
 

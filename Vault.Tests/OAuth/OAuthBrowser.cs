@@ -41,13 +41,13 @@ public sealed class OAuthBrowser(VaultHarness vault)
     }
 
     /// <summary>Amazon's redirect lands on the vault's callback with whatever cookie the browser holds.</summary>
-    public async Task<HttpResponseMessage> CallbackAsync(Uri callback, string? cookie = "")
+    public async Task<HttpResponseMessage> CallbackAsync(Uri callback, string? cookie = "", CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, callback);
         var sent = cookie == "" ? Cookie : cookie;
         if (sent is not null)
             request.Headers.Add("Cookie", sent);
-        return await vault.Http.SendAsync(request);
+        return await vault.Http.SendAsync(request, ct);
     }
 
     /// <summary>The whole flow with Allow or Deny; returns the vault's final response.</summary>

@@ -146,7 +146,7 @@ public class OAuthFlowTests
 
         Assert.Equal($"{VaultHarness.WmsOrigin}/amazon/done?status=error&error=amazon_error", done.Headers.Location!.ToString());
         Assert.Null(await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"));
-        // Retried, within the budget: more than one attempt reached Amazon.
-        Assert.True(vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == "api.amazon.com") > 1);
+        // A code is single-use: the exchange is not retried (OAuthCodeExchangeTests).
+        Assert.Equal(1, vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == "api.amazon.com"));
     }
 }

@@ -36,6 +36,24 @@ public class DeleteTests
     }
 
     [Fact]
+    public async Task WhenTheDeleteReturnsNoSixteenByteRunOfTheCiphertextIsLeftInTheDatabaseOrItsWal()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var secret = SellerSecret.Generate();
+        await vault.ConnectAsync("seller-1", secret, "sp-api", "eu");
+        await vault.ConnectAsync("seller-1", secret, "ads");
+        var blob = (await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"))!.Blob;
+        Assert.NotEmpty(await RunsLeftAsync(vault, blob));
+
+        // No checkpoint by the test: what the files hold the moment the answer arrives is what a copy of them would hold.
+        using var response = await vault.SendAsync(HttpMethod.Delete, "/v1/sellers/seller-1/connections/sp-api");
+
+        await response.OkJsonAsync();
+        Assert.Empty(await RunsLeftAsync(vault, blob));
+        Assert.NotNull(await vault.Store.GetConnectionAsync("default", "seller-1", "ads"));
+    }
+
+    [Fact]
     public async Task DeletingASellerWipesEveryConnectionAndPointsToBothRevokePages()
     {
         await using var vault = await VaultHarness.StartAsync();
@@ -98,6 +116,25 @@ public class DeleteTests
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Each file (the database and its -wal) and offset in the blob where a 16-byte run of it is found, read raw.</summary>
+    private static async Task<List<string>> RunsLeftAsync(VaultHarness vault, byte[] blob)
+    {
+        const int Run = 16;
+        var found = new List<string>();
+        foreach (var path in new[] { vault.DatabasePath, vault.DatabasePath + "-wal" })
+        {
+            if (!File.Exists(path))
+                continue;
+            var bytes = await ReadSharedAsync(path);
+            for (var start = 0; start + Run <= blob.Length; start++)
+            {
+                if (bytes.AsSpan().IndexOf(blob.AsSpan(start, Run)) >= 0)
+                    found.Add($"{Path.GetFileName(path)}@{start}");
+            }
+        }
+        return found;
     }
 
     private static async Task<byte[]> ReadSharedAsync(string path)

@@ -61,6 +61,26 @@ public sealed partial class PostgresVaultStoreTests(PostgresServer server) : Vau
     }
 
     [Fact]
+    public async Task AVersionTwoDatabaseIsUpgradedAndItsOneTimeIdsWithoutPayloadGo()
+    {
+        await using (var owner = new NpgsqlConnection(OwnerConnectionString + ";Pooling=false"))
+        {
+            await owner.OpenAsync();
+            await ExecuteAsync(owner, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL);");
+            await ExecuteAsync(owner, PostgresMigrations.All[0].Sql);
+            await ExecuteAsync(owner, PostgresMigrations.All[1].Sql);
+            await ExecuteAsync(owner, "INSERT INTO schema_migrations VALUES (1, now()), (2, now());");
+            await ExecuteAsync(owner, "INSERT INTO oauth_one_time (kind, id, expires_at, consumed_at) VALUES ('ticket', 'old', now() + interval '1 hour', NULL);");
+        }
+
+        await using var store = await CreatePostgresStoreAsync();
+
+        Assert.Null(await store.TakeOneTimeAsync("ticket", "old", DateTimeOffset.UtcNow));
+        await store.CreateOneTimeAsync("ticket", "new", DateTimeOffset.UtcNow.AddMinutes(10), [7]);
+        Assert.Equal([7], await store.TakeOneTimeAsync("ticket", "new", DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task MigratingAgainIsHarmlessAndRecordsEachVersionOnce()
     {
         await using (var store = await CreatePostgresStoreAsync())

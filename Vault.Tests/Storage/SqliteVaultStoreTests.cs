@@ -80,9 +80,9 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
         await reopened.MigrateAsync();
 
         using var raw = OpenRaw();
-        Assert.Equal(1L, Scalar(raw, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(1L, Scalar(raw, "SELECT MAX(version) FROM schema_migrations;"));
-        Assert.True((long)Scalar(raw, "SELECT applied_at FROM schema_migrations;")! > 0);
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(raw, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(raw, "SELECT MAX(version) FROM schema_migrations;"));
+        Assert.True((long)Scalar(raw, "SELECT MIN(applied_at) FROM schema_migrations;")! > 0);
         Assert.NotNull(await reopened.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
     }
 
@@ -119,7 +119,28 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
             Assert.Equal(1L, Scalar(connection, "PRAGMA secure_delete;"));
             Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
             Assert.Equal(5000L, Scalar(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal(0L, Scalar(connection, "PRAGMA journal_size_limit;"));
         }
+    }
+
+    [Fact]
+    public async Task AVersionOneDatabaseIsUpgradedAndItsOneTimeIdsWithoutPayloadGo()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        using (var raw = OpenRaw())
+        {
+            Execute(raw, "PRAGMA journal_mode = WAL;");
+            Execute(raw, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT;");
+            Execute(raw, SqliteMigrations.All[0].Sql);
+            Execute(raw, "INSERT INTO schema_migrations VALUES (1, 1);");
+            Execute(raw, "INSERT INTO oauth_one_time (kind, id, expires_at, consumed_at) VALUES ('ticket', 'old', 9999999999999, NULL);");
+        }
+
+        await using var store = await CreateSqliteStoreAsync();
+
+        Assert.Null(await store.TakeOneTimeAsync("ticket", "old", DateTimeOffset.UtcNow));
+        await store.CreateOneTimeAsync("ticket", "new", DateTimeOffset.UtcNow.AddMinutes(10), [7]);
+        Assert.Equal([7], await store.TakeOneTimeAsync("ticket", "new", DateTimeOffset.UtcNow));
     }
 
     [Fact]
