@@ -26,6 +26,7 @@ namespace Vault.Tests.Acceptance;
 /// <para>Longer runs: VAULT_FUZZ_ITERATIONS (per parser, default 1,000,000), VAULT_FUZZ_KDF_ITERATIONS (v1 mutants
 /// derived for real, default 2,000; databorder gets a tenth), VAULT_FUZZ_SEED (default 6062026).</para>
 /// </summary>
+[Trait("Category", "Slow")] // a million fuzzed inputs per format
 public class FormatFuzzingTests(ITestOutputHelper output)
 {
     public const int DefaultIterations = 1_000_000;

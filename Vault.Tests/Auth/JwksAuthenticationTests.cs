@@ -80,6 +80,7 @@ public sealed class JwksAuthenticationTests : IDisposable
         await ProblemAssert.UnauthenticatedAsync(response, token);
     }
 
+    [Trait("Category", "Slow")] // waits out the IdP re-fetch interval
     [Fact]
     public async Task AnUnknownKidIsRefusedUntilTheIdpPublishesItThenAccepted()
     {
@@ -108,6 +109,7 @@ public sealed class JwksAuthenticationTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, old.StatusCode);
     }
 
+    [Trait("Category", "Slow")] // waits out the IdP re-fetch interval
     [Fact]
     public async Task ATokenAcceptedBeforeItsKeyWasWithdrawnIsRefusedOnceTheVaultSeesTheNewKeys()
     {
