@@ -12,10 +12,13 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Auth;
 
 /// <summary>API.md "Callers and credentials" with JWKS_ENDPOINT: RS256 and ES256 keys from the IdP, chosen by kid, nothing else.</summary>
-public sealed class JwksAuthenticationTests : IDisposable
+public sealed class JwksAuthenticationTests
 {
-    private readonly RSA _rsa = RSA.Create(2048);
-    private readonly ECDsa _ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    // The IdP's published keys, one pair for the whole class: making an RSA-2048 key cost more CPU than the rest of a test.
+    private static readonly RSA SharedRsa = RSA.Create(2048);
+    private static readonly ECDsa SharedEc = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly RSA _rsa = SharedRsa;
+    private readonly ECDsa _ec = SharedEc;
 
     [Theory]
     [InlineData("rsa")]
@@ -244,12 +247,6 @@ public sealed class JwksAuthenticationTests : IDisposable
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
         await ProblemAssert.UnauthenticatedAsync(response, token);
-    }
-
-    public void Dispose()
-    {
-        _rsa.Dispose();
-        _ec.Dispose();
     }
 
     private static string Rs256(RSA rsa, string kid) =>
