@@ -45,9 +45,9 @@ public static class OAuthRateLimit
     {
         if (!context.Request.Path.Equals(Callback) || context.Request.Cookies[OAuthApi.CookieName] is not { Length: > 0 } sealedCookie)
             return null;
-        var cookie = context.RequestServices.GetRequiredService<OAuthSealers>().OpenCookie(sealedCookie);
+        using var cookie = context.RequestServices.GetRequiredService<OAuthSealers>().OpenCookie(sealedCookie);
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        return cookie is not null && cookie.ExpiresAt > now ? cookie.State : null;
+        return cookie is not null && cookie.ExpiresAt > now ? cookie.Id : null;
     }
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) =>

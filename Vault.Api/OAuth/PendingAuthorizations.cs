@@ -17,7 +17,7 @@ public sealed class PendingAuthorizations(IVaultStore store, OAuthSealers sealer
     /// <summary>Keeps the authorization under a new ticket; returns the ticket text for the authorize URL.</summary>
     public async Task<string> CreateTicketAsync(AuthorizationTicket ticket, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        using var key = OneTimeKey.New(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        using var key = OneTimeKey.New(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), expiresAt);
         await KeepAsync(TicketKind, key, ticket, expiresAt, ct);
         return sealers.SealTicket(key);
     }
@@ -31,7 +31,7 @@ public sealed class PendingAuthorizations(IVaultStore store, OAuthSealers sealer
     /// <summary>Keeps the authorization under <paramref name="state"/>; returns the OAuth cookie's value.</summary>
     public async Task<string> CreateStateAsync(string state, AuthorizationTicket ticket, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        using var key = OneTimeKey.New(state);
+        using var key = OneTimeKey.New(state, expiresAt);
         await KeepAsync(StateKind, key, ticket, expiresAt, ct);
         return sealers.SealCookie(key);
     }

@@ -26,6 +26,7 @@ public class BadInputCatalogueTests(ITestOutputHelper output)
             "; answered by " + string.Join(", ", BadInputCases.All.GroupBy(c => c.Answerer).Select(g => $"{g.Key} {g.Count()}")));
     }
 
+    [Trait("Category", "Slow")] // 225 raw exchanges
     [Fact]
     public async Task EveryBadRequestOfTheCatalogueIsRefusedAsApiMdSaysWithoutA500OrAWrite()
     {

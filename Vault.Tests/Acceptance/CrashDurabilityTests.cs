@@ -19,6 +19,7 @@ namespace Vault.Tests.Acceptance;
 /// one row per applied write (same transaction); PRAGMA integrity_check is ok.
 /// Longer: VAULT_CRASH_ROUNDS=200 dotnet test --filter FullyQualifiedName~Acceptance.CrashDurability
 /// </summary>
+[Trait("Category", "Slow")] // kills and restarts a vault process in a loop
 public sealed class CrashDurabilityTests(ITestOutputHelper output)
 {
     private const int Clients = 4;

@@ -26,6 +26,7 @@ namespace Vault.Tests.Acceptance;
 /// <para>Longer runs: VAULT_FUZZ_ITERATIONS (per parser, default 1,000,000), VAULT_FUZZ_KDF_ITERATIONS (v1 mutants
 /// derived for real, default 2,000; databorder gets a tenth), VAULT_FUZZ_SEED (default 6062026).</para>
 /// </summary>
+[Trait("Category", "Slow")] // a million fuzzed inputs per format
 public class FormatFuzzingTests(ITestOutputHelper output)
 {
     public const int DefaultIterations = 1_000_000;
@@ -272,8 +273,8 @@ public class FormatFuzzingTests(ITestOutputHelper output)
     public void SealedTicketsAndCookiesOpenOnlyWhenIntactAndNeverThrow()
     {
         using var sealers = new OAuthSealers(new VaultOptions { CookieEncryptionKey = VaultHarness.CookieKey });
-        using var ticket = OneTimeKey.New("0123456789abcdef0123456789abcdef");
-        using var cookie = OneTimeKey.New("c3RhdGUtb2YtdGhlLWZ1enplZC1jb29raWUtMDEyMzQ1Njc4OQ");
+        using var ticket = OneTimeKey.New("0123456789abcdef0123456789abcdef", DateTimeOffset.UtcNow.AddMinutes(10));
+        using var cookie = OneTimeKey.New("c3RhdGUtb2YtdGhlLWZ1enplZC1jb29raWUtMDEyMzQ1Njc4OQ", DateTimeOffset.UtcNow.AddMinutes(10));
         // Sealed here rather than pinned: a seal's nonce is random, and a ticket or cookie lives ten minutes, so no old one must open.
         var ticketText = sealers.SealTicket(ticket);
         var cookieText = sealers.SealCookie(cookie);

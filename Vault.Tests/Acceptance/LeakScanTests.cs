@@ -7,8 +7,9 @@ namespace Vault.Tests.Acceptance;
 /// <summary>
 /// The second pass of test.sh (<c>--filter Category=LeakScan</c>): the registry of every secret the first pass used
 /// (TestSecrets) against everything its vaults said: log lines, error bodies, /metrics and audit rows. Zero hits.
-/// Without <c>VAULT_TEST_LOG_DIR</c> there is nothing to scan and the test says so (a plain <c>dotnet test</c>
-/// still checks the same property on one full flow in <see cref="LeakTests"/>).
+/// Without <c>VAULT_TEST_LOG_DIR</c>, or with nothing captured under it, the test fails: a scan of nothing proves
+/// nothing. Run it through ./test.sh (a plain <c>dotnet test</c> still checks the same property on one full flow in
+/// <see cref="LeakTests"/>).
 /// </summary>
 [Trait("Category", "LeakScan")]
 public sealed class LeakScanTests(ITestOutputHelper output)
@@ -16,11 +17,11 @@ public sealed class LeakScanTests(ITestOutputHelper output)
     [Fact]
     public void NoSecretUsedInTheRunAppearsInAnyLogProblemBodyMetricOrAuditRow()
     {
-        if (TestSecrets.Directory is not { } directory)
-        {
-            output.WriteLine($"{TestSecrets.DirectoryVariable} is not set: no captured run to scan (test.sh sets it and runs this pass second).");
-            return;
-        }
+        var directory = TestSecrets.Directory;
+        Assert.True(directory is not null,
+            $"{TestSecrets.DirectoryVariable} is not set: there is no captured run to scan. Run ./test.sh (it sets the variable and runs this pass second).");
+        Assert.True(Directory.Exists(Path.Combine(directory, TestSecrets.SecretsFolder)),
+            $"nothing was captured under {directory}: run ./test.sh, whose first pass records the run this pass scans.");
         var watch = Stopwatch.StartNew();
         var registry = TestSecrets.ReadRegistry(directory);
         var scanner = new LeakScanner(registry);

@@ -25,6 +25,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     private const string Seller = "leak-seller-1";
     private const string SpApiHost = "sellingpartnerapi-na.amazon.com";
 
+    [Trait("Category", "Slow")] // every endpoint of a full flow
     [Fact]
     public async Task AFullFlowLeavesNoSecretInLogsProblemBodiesMetricsOrTheAuditTable()
     {

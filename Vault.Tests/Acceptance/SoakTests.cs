@@ -18,6 +18,7 @@ namespace Vault.Tests.Acceptance;
 /// Longer: VAULT_SOAK_SECONDS=1800 dotnet test --filter FullyQualifiedName~Acceptance.Soak
 /// </summary>
 [Collection(ProcessMeasurements.Name)]
+[Trait("Category", "Slow")] // a 60 s soak of a vault process
 public sealed class SoakTests(ITestOutputHelper output)
 {
     private const int Tenants = 8, SellersPerTenant = 4;

@@ -12,13 +12,16 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Auth;
 
 /// <summary>docs/API.md "Callers and credentials" with JWKS_ENDPOINT: RS256 and ES256 keys from the IdP, chosen by kid, nothing else.</summary>
-public sealed class JwksAuthenticationTests : IDisposable
+public sealed class JwksAuthenticationTests
 {
     // Every token below is for the vault's audience from its issuer, so only the property under test decides.
     private const string Issuer = "https://idp.example.com/";
     private const string Audience = "token-vault";
-    private readonly RSA _rsa = RSA.Create(2048);
-    private readonly ECDsa _ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    // The IdP's published keys, one pair for the whole class: making an RSA-2048 key cost more CPU than the rest of a test.
+    private static readonly RSA SharedRsa = RSA.Create(2048);
+    private static readonly ECDsa SharedEc = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly RSA _rsa = SharedRsa;
+    private readonly ECDsa _ec = SharedEc;
 
     [Theory]
     [InlineData("rsa")]
@@ -83,6 +86,7 @@ public sealed class JwksAuthenticationTests : IDisposable
         await ProblemAssert.UnauthenticatedAsync(response, token);
     }
 
+    [Trait("Category", "Slow")] // waits out the IdP re-fetch interval
     [Fact]
     public async Task AnUnknownKidIsRefusedUntilTheIdpPublishesItThenAccepted()
     {
@@ -111,6 +115,7 @@ public sealed class JwksAuthenticationTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, old.StatusCode);
     }
 
+    [Trait("Category", "Slow")] // waits out the IdP re-fetch interval
     [Fact]
     public async Task ATokenAcceptedBeforeItsKeyWasWithdrawnIsRefusedOnceTheVaultSeesTheNewKeys()
     {
@@ -245,12 +250,6 @@ public sealed class JwksAuthenticationTests : IDisposable
         using var response = await JwtProbe.BearerAsync(setup.Vault, token);
 
         await ProblemAssert.UnauthenticatedAsync(response, token);
-    }
-
-    public void Dispose()
-    {
-        _rsa.Dispose();
-        _ec.Dispose();
     }
 
     private static string Rs256(RSA rsa, string kid) =>

@@ -10,6 +10,7 @@ namespace Vault.Tests.Browser;
 /// vault's cookie, clicks a button on the simulator's consent page, follows Amazon's redirect to the
 /// vault's callback with that cookie (nothing carried by hand) and lands on the WMS page.
 /// </summary>
+[Trait("Category", "Slow")] // drives Chromium
 public class BrowserOAuthTests(ChromiumFixture browser) : IClassFixture<ChromiumFixture>
 {
     private const string SellerId = "seller-1";

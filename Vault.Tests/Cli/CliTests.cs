@@ -10,6 +10,7 @@ using Vault.Tests.Support;
 
 namespace Vault.Tests.Cli;
 
+[Trait("Category", "Slow")] // runs the CLI as a process
 public sealed class CliTests : IDisposable
 {
     private const string JwtSecret = "cli-test-jwt-secret-at-least-32-bytes!!";

@@ -71,6 +71,7 @@ public class EnvelopeTests
         }
     }
 
+    [Trait("Category", "Slow")] // a key derivation per flipped byte
     [Fact]
     public void EverySingleByteFlipOfADataBorderBlobFailsToOpen()
     {

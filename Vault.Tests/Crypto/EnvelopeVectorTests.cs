@@ -31,6 +31,7 @@ public class EnvelopeVectorTests
         Assert.Equal(vector.Token, result.Token?.Value);
     }
 
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task AV1BlobMadeByNodeFromTheSpecOpensInDotNet()
     {

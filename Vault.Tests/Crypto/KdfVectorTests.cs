@@ -123,6 +123,7 @@ public class KdfVectorTests
         Assert.Equal("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659", Convert.ToHexStringLower(output));
     }
 
+    [Trait("Category", "Slow")] // runs argon2
     [Fact]
     public async Task Argon2idMatchesTheArgon2CommandForFreshRandomSalts()
     {

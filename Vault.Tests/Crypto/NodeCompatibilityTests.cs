@@ -4,6 +4,7 @@ using Vault.Crypto.Formats;
 namespace Vault.Tests.Crypto;
 
 /// <summary>Byte compatibility with Data Border, with Node's crypto as the independent implementation.</summary>
+[Trait("Category", "Slow")] // runs node
 public class NodeCompatibilityTests
 {
     [Theory]

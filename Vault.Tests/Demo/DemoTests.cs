@@ -8,6 +8,7 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Demo;
 
 /// <summary>The README's "start it" command, run as a newcomer would, and its three printed commands run as printed.</summary>
+[Trait("Category", "Slow")] // runs demo.sh, which builds and starts the vault
 public sealed partial class DemoTests
 {
     [Fact]

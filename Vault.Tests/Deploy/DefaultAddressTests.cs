@@ -5,6 +5,7 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Deploy;
 
 /// <summary>docs/API.md: `dotnet Vault.Api.dll` with no ASPNETCORE_URLS serves on http://0.0.0.0:8080, the port fly.toml routes to.</summary>
+[Trait("Category", "Slow")] // starts the vault as a process
 public sealed partial class DefaultAddressTests
 {
     [Fact]

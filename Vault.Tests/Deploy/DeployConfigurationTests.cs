@@ -7,6 +7,7 @@ namespace Vault.Tests.Deploy;
 /// volume, the same database file, the same Litestream version. The image cannot be built here (no Docker
 /// engine), so these agreements are what is checked instead.
 /// </summary>
+[Trait("Category", "Slow")] // reads the deploy files with python3 and litestream
 public sealed class DeployConfigurationTests
 {
     private const string DataDirectory = "/data";

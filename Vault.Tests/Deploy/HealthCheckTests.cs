@@ -4,6 +4,7 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Deploy;
 
 /// <summary>What Fly's checks will see: every path fly.toml checks answers 200 on a running vault.</summary>
+[Trait("Category", "Slow")] // reads fly.toml with python3
 public sealed class HealthCheckTests
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Vault.Tests.Deploy;
 /// (`replicate -exec`) replicating to a local S3 (moto). The vault takes writes, the machine is lost (SIGKILL,
 /// database deleted), and the next start restores from the replica.
 /// </summary>
+[Trait("Category", "Slow")] // Litestream, moto and vault processes
 public sealed class LitestreamReplicationTests(ITestOutputHelper log)
 {
     private const string Tenant = "default";

@@ -70,6 +70,7 @@ public class LimitTests
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
+    [Trait("Category", "Slow")] // 24 derivations at twice the default cost
     [Fact]
     public async Task AFloodOfColdRequestsIsAnsweredOkOrBusyNeverAnythingElse()
     {
@@ -96,13 +97,14 @@ public class LimitTests
     public async Task TheKdfGateRefusesBeyondItsQueue()
     {
         using var gate = new KdfGate(1, 2);
+        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var running = Task.Run(() => gate.RunAsync("a", () => { release.Wait(); return "first"; }, CancellationToken.None));
-        while (gate.Derivations == 0)
-            await Task.Delay(10);
-        // Two tenants, one queue place each: a tenant may hold half the queue.
+        var running = Task.Run(() => gate.RunAsync("a", () => { started.Set(); release.Wait(); return "first"; }, CancellationToken.None));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)), "the first derivation never started");
+        // Two tenants, one queue place each (a tenant may hold half the queue). Joining the queue is decided when
+        // RunAsync is called, before it first awaits: no waiting needed.
         var queued = new[] { "a", "b" }.Select(tenant => gate.RunAsync(tenant, () => "queued", CancellationToken.None)).ToList();
-        await Task.Delay(100);
+        Assert.Equal(2, gate.Waiting);
 
         var refused = await gate.RunAsync("c", () => "refused", CancellationToken.None);
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Vault.Tests.Auth;
 using Vault.Tests.Support;
 
@@ -68,26 +70,19 @@ public class ObservabilityTests
     [Fact]
     public async Task TheConsoleLogIsOneJsonObjectPerLineWithTheRequestIdInScope()
     {
-        var originalOut = Console.Out;
-        using var capture = new StringWriter();
-        string requestId;
-        Console.SetOut(capture);
-        try
-        {
-            await using var vault = await VaultHarness.StartAsync(settings => settings["SPAPI_LWA_CLIENT_SECRET"] = "wrong-client-secret");
-            var seeded = await Seed.ConnectionAsync(vault, "seller-1");
-            using var response = await vault.SendAsync(HttpMethod.Get, "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations", seeded.Secret);
-            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-            requestId = response.Headers.GetValues("x-request-id").Single();
-            await Task.Delay(300); // the console logger writes on its own thread
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-        }
+        await using var vault = await VaultHarness.StartAsync(settings => settings["SPAPI_LWA_CLIENT_SECRET"] = "wrong-client-secret",
+            host: builder => builder.Services.AddSingleton<ILoggerProvider, ConsoleFormatCapture>());
+        var console = vault.Services.GetServices<ILoggerProvider>().OfType<ConsoleFormatCapture>().Single();
+        // The capture formats as the console does; the vault must also log to the console with that formatter.
+        Assert.Contains(vault.Services.GetServices<ILoggerProvider>(), p => p is ConsoleLoggerProvider);
+        Assert.Equal(ConsoleFormatterNames.Json, console.Formatter.Name);
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using var response = await vault.SendAsync(HttpMethod.Get, "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations", seeded.Secret);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var requestId = response.Headers.GetValues("x-request-id").Single();
 
-        var lines = capture.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => l.TrimStart().StartsWith('{')).ToList();
+        var lines = console.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, l => Assert.StartsWith("{", l, StringComparison.Ordinal));
         var warning = lines.Select(l => JsonDocument.Parse(l).RootElement)
             .FirstOrDefault(e => e.GetProperty("Message").GetString()!.Contains("LWA refresh", StringComparison.Ordinal));
         Assert.NotEqual(JsonValueKind.Undefined, warning.ValueKind);

@@ -18,6 +18,7 @@ namespace Vault.Tests.Scale;
 /// README "Moving to PostgreSQL": `copy-database --from vault.db` moves a SQLite vault's connections and audit trail
 /// into PostgreSQL, and every seller's secret opens its tokens there through the vault as before.
 /// </summary>
+[Trait("Category", "Slow")] // PostgreSQL and the CLI as a process
 public sealed class CopyDatabaseTests(PostgresServer server) : IClassFixture<PostgresServer>, IDisposable
 {
     private const string Password = "Copy-Pw-Never-Shown";

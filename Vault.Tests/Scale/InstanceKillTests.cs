@@ -20,6 +20,7 @@ namespace Vault.Tests.Scale;
 /// import either instance acknowledged is in the database and opens with its secret to the token that was sent,
 /// and the surviving instance answered every request it got, never with a 5xx.
 /// </summary>
+[Trait("Category", "Slow")] // PostgreSQL and two vault processes, one killed
 public sealed class InstanceKillTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private const int Clients = 6;

@@ -7,6 +7,7 @@ namespace Vault.Tests.Scale;
 /// README "Running with PostgreSQL": the owner migrates (`migrate` with VAULT_DATABASE_OWNER), the vault serves as a
 /// role that may not create tables, and the serving role alone starts on a migrated database.
 /// </summary>
+[Trait("Category", "Slow")] // PostgreSQL and the CLI as a process
 public sealed class MigrateCommandTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Vault.Tests.Scale;
 /// The PostgreSQL deployment (deploy/fly.postgres.toml): the image's start script serves without Litestream, runs
 /// the release command `migrate` once, and the Fly file keeps several machines behind the same checks as fly.toml.
 /// </summary>
+[Trait("Category", "Slow")] // PostgreSQL and the start script
 public sealed class PostgresDeployTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
     [Fact]

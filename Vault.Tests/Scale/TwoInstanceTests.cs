@@ -12,6 +12,7 @@ namespace Vault.Tests.Scale;
 /// (one PUBLIC_BASE_URL, so Amazon's redirect may land on either). Nothing that must hold across requests may live
 /// in one instance's memory: OAuth states and tickets, rotations and deletions are decided in the database.
 /// </summary>
+[Trait("Category", "Slow")] // PostgreSQL and two vault processes
 public sealed class TwoInstanceTests(PostgresServer server, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private const string Seller = "seller-1";

@@ -42,6 +42,7 @@ public class ConnectionImportTests
         Assert.DoesNotContain(audit.Items, e => (e.Detail ?? "").Contains(second, StringComparison.Ordinal));
     }
 
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task ADataBorderRecordMadeByNodeIsStoredAsGivenAndBecomesV1OnFirstUse()
     {
@@ -65,6 +66,7 @@ public class ConnectionImportTests
         Assert.True((await vault.OpenStoredAsync("seller-1", "ads", secret)).Token?.Value == token);
     }
 
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task ADataBorderRecordUnderAnotherSecretIsRefusedAndNothingIsStored()
     {

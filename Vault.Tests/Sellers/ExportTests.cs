@@ -7,6 +7,7 @@ namespace Vault.Tests.Sellers;
 
 public class ExportTests
 {
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task AnExportedConnectionOpensInNodeWithTheSameSecret()
     {
@@ -26,6 +27,7 @@ public class ExportTests
         Assert.Equal(response.Headers.GetValues("x-request-id").Single(), exported.RequestId);
     }
 
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task ANodeMadeRecordIsImportedVerifiedExportedAndOpenedAgainByNode()
     {

@@ -8,6 +8,7 @@ namespace Vault.Tests.Sellers;
 
 public class SecretRotationTests
 {
+    [Trait("Category", "Slow")] // runs node
     [Fact]
     public async Task AfterRotationOnlyTheNewSecretOpensEveryConnection()
     {

@@ -11,6 +11,7 @@ namespace Vault.Tests.Storage;
 /// in a fresh schema per test, plus what only PostgreSQL has: the migration lock, the triggers, the
 /// constraints, concurrency across stores and what stays in the table's files.
 /// </summary>
+[Trait("Category", "Slow")] // starts a PostgreSQL server
 public sealed partial class PostgresVaultStoreTests(PostgresServer server) : VaultStoreContract, IClassFixture<PostgresServer>, IAsyncLifetime
 {
     private readonly string _schema = "test_" + Guid.NewGuid().ToString("N");
