@@ -26,7 +26,8 @@ public static class VaultApp
         configure?.Invoke(builder); // after the logging set-up, so tests can add their own log providers
         // docs/API.md: the vault listens on 8080 on every interface unless ASPNETCORE_URLS (or --urls) says otherwise.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-            builder.WebHost.UseUrls("http://0.0.0.0:8080");
+            builder.WebHost.UseUrls(VaultOptions.DefaultListenUrl);
+        // Read and validated now, not only on start: a bad configuration builds no vault, and the registrations below need the values.
         var (options, problems) = VaultConfiguration.Read(builder.Configuration);
         if (problems.Count > 0)
             throw new ConfigurationException(problems);
@@ -41,7 +42,7 @@ public static class VaultApp
             kestrel.Limits.MaxRequestBodySize = BodyLimits.ProxyBodyBytes;
         });
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddVaultOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
         services.TryAddSingleton(KdfGate.ForThisMachine());

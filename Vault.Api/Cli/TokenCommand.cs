@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Vault.Api.Configuration;
 using Vault.Api.Extensions;
 
 namespace Vault.Api.Cli;
@@ -19,9 +20,8 @@ public static class TokenCommand
         mint.SetAction(result =>
         {
             var error = result.InvocationConfiguration.Error;
-            var config = VaultCli.Environment();
-            var secret = config["JWT_SECRET"];
-            var problem = Check(secret, config["JWKS_ENDPOINT"], result.GetValue(scope)!, result.GetValue(tenant)!, result.GetValue(minutes));
+            var options = VaultCli.Options();
+            var problem = Check(options, result.GetValue(scope)!, result.GetValue(tenant)!, result.GetValue(minutes));
             if (problem is not null)
             {
                 error.WriteLine($"token mint: {problem}");
@@ -36,12 +36,12 @@ public static class TokenCommand
                     ["tenant"] = result.GetValue(tenant)!,
                     ["sub"] = result.GetValue(subject)!,
                 },
-                Issuer = config["JWT_ISSUER"],
-                Audience = config["JWT_AUDIENCE"],
+                Issuer = options.JwtIssuer,
+                Audience = options.JwtAudience,
                 IssuedAt = now,
                 NotBefore = now,
                 Expires = now.AddMinutes(result.GetValue(minutes)),
-                SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret!)), SecurityAlgorithms.HmacSha256),
+                SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSecret!)), SecurityAlgorithms.HmacSha256),
             });
             result.InvocationConfiguration.Output.WriteLine(jwt);
             return 0;
@@ -49,11 +49,11 @@ public static class TokenCommand
         return new Command("token", "Caller tokens.") { mint };
     }
 
-    private static string? Check(string? secret, string? jwks, string scopes, string tenant, int minutes)
+    private static string? Check(VaultOptions options, string scopes, string tenant, int minutes)
     {
-        if (!string.IsNullOrEmpty(jwks))
+        if (options.JwksEndpoint is not null)
             return "JWKS_ENDPOINT is set: callers' tokens come from your identity provider, not from this command";
-        if (string.IsNullOrEmpty(secret) || Encoding.UTF8.GetByteCount(secret) < 32)
+        if (options.JwtSecret is not { } secret || Encoding.UTF8.GetByteCount(secret) < 32)
             return "JWT_SECRET must be set to at least 32 bytes";
         var unknown = scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !Scopes.All.Contains(s, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0 || string.IsNullOrWhiteSpace(scopes))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vault.Api.Configuration;
 
 namespace Vault.Api.Cli;
 
@@ -34,12 +35,13 @@ public static class VaultCli
     /// <summary>The process environment as configuration, exactly as the server reads it.</summary>
     public static IConfiguration Environment() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
 
-    /// <summary>VAULT_DATABASE (default data/vault.db) and, for PostgreSQL, VAULT_DATABASE_OWNER, as the server reads them.</summary>
+    /// <summary>The vault's options from the environment, read as the server reads them but not validated: a command checks what it uses.</summary>
+    public static VaultOptions Options() => VaultConfiguration.Bind(Environment());
+
+    /// <summary>VAULT_DATABASE and, for PostgreSQL, VAULT_DATABASE_OWNER.</summary>
     public static (string Database, string? Owner) Database()
     {
-        var environment = Environment();
-        var database = environment["VAULT_DATABASE"] is { Length: > 0 } configured ? configured.Trim() : "data/vault.db";
-        var owner = environment["VAULT_DATABASE_OWNER"] is { Length: > 0 } ownerValue ? ownerValue.Trim() : null;
-        return (database, owner);
+        var options = Options();
+        return (options.Database, options.DatabaseOwner);
     }
 }

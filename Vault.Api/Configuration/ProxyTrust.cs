@@ -10,24 +10,6 @@ namespace Vault.Api.Configuration;
 /// </summary>
 public static class ProxyTrust
 {
-    public static IReadOnlyList<IPNetwork> Read(string? text, List<string> problems)
-    {
-        var networks = new List<IPNetwork>();
-        if (text is null)
-            return networks;
-        var entries = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var entry in entries)
-        {
-            if (TryParse(entry, out var network, out var problem))
-                networks.Add(network);
-            else
-                problems.Add($"TRUSTED_PROXIES entry '{entry}' {problem}");
-        }
-        if (entries.Length == 0)
-            problems.Add("TRUSTED_PROXIES lists no address: name the proxies in front of the vault (10.0.0.5, 10.0.0.0/8) or unset it");
-        return networks;
-    }
-
     /// <summary>An HTTP header name (RFC 9110 token) other than Host.</summary>
     public static string? ReadHeader(string? text, List<string> problems)
     {
@@ -39,7 +21,8 @@ public static class ProxyTrust
         return null;
     }
 
-    private static bool TryParse(string entry, out IPNetwork network, out string problem)
+    /// <summary>A TRUSTED_PROXIES entry: an address, or a CIDR network with no bits set after its prefix.</summary>
+    public static bool TryParse(string entry, out IPNetwork network, out string problem)
     {
         network = default;
         problem = "is not an IP address or CIDR network (10.0.0.5, 10.0.0.0/8, fd00::/8)";

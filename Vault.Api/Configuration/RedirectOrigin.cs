@@ -34,6 +34,13 @@ public static class RedirectOrigin
         return true;
     }
 
+    /// <summary>An ALLOWED_REDIRECT_ORIGINS entry: an origin alone, normalized as <see cref="TryNormalize"/> does.</summary>
+    public static bool TryParseAllowed(string entry, out string origin, out string problem)
+    {
+        problem = "is not an origin (scheme://host[:port], https unless loopback)";
+        return TryNormalize(entry, out origin) && string.Equals(origin, entry.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+    }
+
     private static bool IsAcceptableScheme(Uri uri) =>
         uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri));
 

@@ -2,45 +2,54 @@ using Vault.Crypto.Kdf;
 
 namespace Vault.Api.Configuration;
 
-/// <summary>The vault's configuration, read from the environment variables of docs/API.md and validated once at start.</summary>
+/// <summary>
+/// The vault's configuration, filled from the environment variables of docs/API.md by <see cref="VaultOptionsSetup"/>
+/// and checked by <see cref="VaultOptionsValidator"/>. Each default is stated here and nowhere else.
+/// </summary>
 public sealed class VaultOptions
 {
-    public string Database { get; init; } = "data/vault.db";
+    public const string DefaultDatabase = "data/vault.db";
+    public const string DefaultPublicBaseUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Where the vault listens without ASPNETCORE_URLS: every interface, the port fly.toml routes to.</summary>
+    public const string DefaultListenUrl = "http://0.0.0.0:8080";
+
+    public string Database { get; set; } = DefaultDatabase;
 
     /// <summary>PostgreSQL only: the tables' owner, used to migrate them and grant the serving role (VAULT_DATABASE_OWNER).</summary>
-    public string? DatabaseOwner { get; init; }
-    public Uri PublicBaseUrl { get; init; } = new("http://127.0.0.1:8080");
-    public string CookieEncryptionKey { get; init; } = "";
-    public string? JwtSecret { get; init; }
-    public Uri? JwksEndpoint { get; init; }
-    public string? JwtIssuer { get; init; }
-    public string? JwtAudience { get; init; }
-    public string JwtTenantClaim { get; init; } = "tenant";
-    public string? SpApiAppId { get; init; }
-    public string? SpApiClientId { get; init; }
-    public string? SpApiClientSecret { get; init; }
-    public bool SpApiDraftApp { get; init; }
-    public string? AdsClientId { get; init; }
-    public string? AdsClientSecret { get; init; }
-    public IReadOnlyList<string> AllowedRedirectOrigins { get; init; } = [];
-    public string? AmazonEndpointOverride { get; init; }
+    public string? DatabaseOwner { get; set; }
+    public Uri PublicBaseUrl { get; set; } = new(DefaultPublicBaseUrl);
+    public string CookieEncryptionKey { get; set; } = "";
+    public string? JwtSecret { get; set; }
+    public Uri? JwksEndpoint { get; set; }
+    public string? JwtIssuer { get; set; }
+    public string? JwtAudience { get; set; }
+    public string JwtTenantClaim { get; set; } = "tenant";
+    public string? SpApiAppId { get; set; }
+    public string? SpApiClientId { get; set; }
+    public string? SpApiClientSecret { get; set; }
+    public bool SpApiDraftApp { get; set; }
+    public string? AdsClientId { get; set; }
+    public string? AdsClientSecret { get; set; }
+    public IReadOnlyList<string> AllowedRedirectOrigins { get; set; } = [];
+    public string? AmazonEndpointOverride { get; set; }
 
     /// <summary>Peers trusted to name the client (TRUSTED_PROXIES); a single address is a /32 or /128 network.</summary>
-    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; set; } = [];
 
     /// <summary>The one header that names the client (CLIENT_IP_HEADER, Fly-Client-IP on Fly.io); X-Forwarded-For when unset.</summary>
-    public string? ClientIpHeader { get; init; }
+    public string? ClientIpHeader { get; set; }
 
     /// <summary>Whether any forwarding header is read at all: never unless configured.</summary>
     public bool ReadsClientFromHeader => TrustedProxies.Count > 0 || ClientIpHeader is not null;
-    public KdfParameters Kdf { get; init; } = ScryptParameters.Default;
+    public KdfParameters Kdf { get; set; } = ScryptParameters.Default;
 
     /// <summary>One try at Amazon, then the whole call with its retries (AMAZON_ATTEMPT_TIMEOUT_MS, AMAZON_TOTAL_TIMEOUT_MS).</summary>
-    public TimeSpan AmazonAttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan AmazonTotalTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AmazonAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AmazonTotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a host's circuit stays open after it failed (AMAZON_CIRCUIT_BREAK_MS).</summary>
-    public TimeSpan AmazonCircuitBreak { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan AmazonCircuitBreak { get; set; } = TimeSpan.FromSeconds(15);
 
     public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
 

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Vault.Api;
 using Vault.Api.Configuration;
 using Vault.Tests.Support;
@@ -219,6 +222,49 @@ public class VaultConfigurationTests
 
         Assert.Equal(2, error.Problems.Count);
         Assert.Equal(string.Join(Environment.NewLine, error.Problems), error.Message);
+    }
+
+    [Fact]
+    public async Task TheVaultInjectsTheOptionsTheFrameworkBoundAndValidated()
+    {
+        var settings = Settings(_ => { });
+
+        await using var app = VaultApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+
+        var options = app.Services.GetRequiredService<VaultOptions>();
+        Assert.Same(app.Services.GetRequiredService<IOptions<VaultOptions>>().Value, options);
+        Assert.NotEmpty(app.Services.GetServices<IValidateOptions<VaultOptions>>());
+        Assert.Equal(new Uri("https://vault.example.com/"), options.PublicBaseUrl);
+    }
+
+    [Fact]
+    public async Task AHostWithTheVaultsOptionsRefusesToStartWithTheSameLines()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(s => s.Remove("COOKIE_ENCRYPTION_KEY"))).Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new());
+        builder.Services.AddVaultOptions(configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.StartsWith("COOKIE_ENCRYPTION_KEY is missing", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnsetSettingsTakeTheDefaultsOfTheDocs()
+    {
+        var (options, problems) = Read(s =>
+        {
+            s.Remove("VAULT_DATABASE");
+            s.Remove("PUBLIC_BASE_URL");
+        });
+
+        Assert.Empty(problems);
+        Assert.Equal("data/vault.db", options.Database);
+        Assert.Equal(new Uri("http://127.0.0.1:8080/"), options.PublicBaseUrl);
+        Assert.Equal("tenant", options.JwtTenantClaim);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15)),
+            (options.AmazonAttemptTimeout, options.AmazonTotalTimeout, options.AmazonCircuitBreak));
     }
 
     private static class RunningSimulatorSecrets

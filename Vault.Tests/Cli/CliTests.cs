@@ -58,6 +58,25 @@ public sealed class CliTests : IDisposable
         Assert.InRange(lifetime.TotalMinutes, 4, 5.1);
     }
 
+    [Fact]
+    public async Task TokenMintReadsTheJwtSettingsAsTheServerDoes()
+    {
+        // The server trims every setting: a secret or issuer pasted with stray whitespace must still make tokens it accepts.
+        var run = await CliRunner.RunAsync(
+            Env(("JWT_SECRET", $" {JwtSecret}\n"), ("JWT_ISSUER", " https://wms.example.com/ "), ("JWT_AUDIENCE", "token-vault ")),
+            "token", "mint", "--scope", "connections:read");
+
+        Assert.Equal(0, run.ExitCode);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(run.Stdout.Trim(), new TokenValidationParameters
+        {
+            ValidIssuer = "https://wms.example.com/",
+            ValidAudience = "token-vault",
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(JwtSecret)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
     [Theory]
     [InlineData(null, "connections:read", "default", "60", "JWT_SECRET must be set")]
     [InlineData("short", "connections:read", "default", "60", "JWT_SECRET must be set to at least 32 bytes")]
