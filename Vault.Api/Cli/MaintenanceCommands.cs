@@ -14,12 +14,8 @@ public static class MaintenanceCommands
             try
             {
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
-                await store.MigrateAsync(ct);
-                if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
-                {
-                    foreach (var warning in postgres.Warnings)
-                        await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: warning: {warning}");
-                }
+                foreach (var warning in await store.MigrateAsync(ct))
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: warning: {warning}");
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
             {
@@ -51,15 +47,13 @@ public static class MaintenanceCommands
             try
             {
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
-                switch (store)
+                var compacted = await store.CompactAsync(ct);
+                if (!compacted.Completed)
                 {
-                    case Vault.Storage.Postgres.PostgresVaultStore postgres:
-                        await postgres.RewriteConnectionsTableAsync(ct);
-                        break;
-                    case Vault.Storage.Sqlite.SqliteVaultStore sqlite when !await sqlite.CheckpointAsync(ct):
-                        await error.WriteLineAsync("compact: another process is reading the database, so the WAL was not truncated; run compact again");
-                        return 1;
+                    await error.WriteLineAsync($"compact: {compacted.Detail}");
+                    return 1;
                 }
+                await result.InvocationConfiguration.Output.WriteLineAsync($"compact: {compacted.Detail}");
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
             {
