@@ -44,23 +44,23 @@ public static class MaintenanceCommands
                 await error.WriteLineAsync($"compact: there is no database at {path}");
                 return 1;
             }
+            Vault.Storage.CompactResult compacted;
             try
             {
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
-                var compacted = await store.CompactAsync(ct);
+                compacted = await store.CompactAsync(ct);
                 if (!compacted.Completed)
                 {
                     await error.WriteLineAsync($"compact: {compacted.Detail}");
                     return 1;
                 }
-                await result.InvocationConfiguration.Output.WriteLineAsync($"compact: {compacted.Detail}");
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
             {
                 await error.WriteLineAsync($"compact: {e.Message}");
                 return 1;
             }
-            await result.InvocationConfiguration.Output.WriteLineAsync($"compact: deleted and replaced blobs are gone from the files of {Vault.Storage.VaultStoreFactory.Describe(path)} (backups and replicas keep theirs)");
+            await result.InvocationConfiguration.Output.WriteLineAsync($"compact: deleted and replaced blobs are gone from the files of {Vault.Storage.VaultStoreFactory.Describe(path)} (backups and replicas keep theirs); {compacted.Detail}");
             return 0;
         });
         return command;
