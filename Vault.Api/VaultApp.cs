@@ -43,7 +43,7 @@ public static class VaultApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
+        services.AddSingleton<IVaultStore>(sp => VaultStoreFactory.Create(options.Database, options.DatabaseOwner, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
