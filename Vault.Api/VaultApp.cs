@@ -44,7 +44,7 @@ public static class VaultApp
         var services = builder.Services;
         services.AddVaultOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
+        services.AddSingleton<IVaultStore>(sp => VaultStoreFactory.Create(options.Database, options.DatabaseOwner, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(KdfGate.ForThisMachine());
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
@@ -92,12 +92,7 @@ public static class VaultApp
     /// <summary>Applies migrations before the first request, so a started vault is a ready vault.</summary>
     public static async Task MigrateAsync(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<IVaultStore>();
-        await store.MigrateAsync();
-        if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
-        {
-            foreach (var warning in postgres.Warnings)
-                app.Logger.LogWarning("database: {Warning}", warning);
-        }
+        foreach (var warning in await app.Services.GetRequiredService<IVaultStore>().MigrateAsync())
+            app.Logger.LogWarning("database: {Warning}", warning);
     }
 }

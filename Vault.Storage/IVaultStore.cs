@@ -7,8 +7,15 @@ namespace Vault.Storage;
 /// </summary>
 public interface IVaultStore : IAsyncDisposable
 {
-    /// <summary>Applies pending migrations; safe to call on every start.</summary>
-    Task MigrateAsync(CancellationToken ct = default);
+    /// <summary>Applies pending migrations; safe to call on every start. Returns what it found weak, one line each (for the log).</summary>
+    Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes deleted and replaced blobs leave the database files: PostgreSQL rewrites the connections table
+    /// (<c>VACUUM FULL</c> as the owner; it locks the table while it runs), SQLite checkpoints and truncates its WAL.
+    /// A maintenance step, never something a request waits on.
+    /// </summary>
+    Task<CompactResult> CompactAsync(CancellationToken ct = default);
 
     /// <summary>True when the database answers a trivial query (readiness).</summary>
     Task<bool> PingAsync(CancellationToken ct = default);
@@ -20,8 +27,11 @@ public interface IVaultStore : IAsyncDisposable
     /// <summary>Sellers ordered by id; <paramref name="cursor"/> is the opaque NextCursor of the previous page.</summary>
     Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default);
 
-    /// <summary>Inserts or replaces a connection and appends the audit event, in one transaction.</summary>
-    Task<UpsertOutcome> UpsertConnectionAsync(Connection connection, AuditEvent audit, CancellationToken ct = default);
+    /// <summary>
+    /// Inserts or replaces a connection and appends the audit event, in one transaction. A replacement keeps the first
+    /// createdAt, and the stored selling partner id when the new one is null. Returns the row as stored.
+    /// </summary>
+    Task<Upserted> UpsertConnectionAsync(Connection connection, AuditEvent audit, CancellationToken ct = default);
 
     /// <summary>
     /// Replaces blobs of one seller in one transaction, all or nothing. Fails (returns false, writes

@@ -53,5 +53,11 @@ public enum UpsertOutcome
     Replaced,
 }
 
+/// <summary>What an upsert did, and the row as stored (first createdAt, kept selling partner id).</summary>
+public sealed record Upserted(Connection Connection, UpsertOutcome Outcome);
+
+/// <summary>What a compaction did; when not <see cref="Completed"/>, <see cref="Detail"/> says why and what to do.</summary>
+public sealed record CompactResult(bool Completed, string Detail);
+
 /// <summary>One row of a secret rotation: the blob it must still have, and the one it gets.</summary>
 public sealed record BlobReplacement(string Api, byte[] ExpectedBlob, byte[] NewBlob, string Format);

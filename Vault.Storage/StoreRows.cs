@@ -1,10 +1,9 @@
 using System.Data.Common;
-using Vault.Storage.Sqlite;
 
 namespace Vault.Storage;
 
 /// <summary>
-/// The rows both stores read, column by column in the order of <see cref="ConnectionRows.Columns"/> and
+/// The rows both stores read, column by column in the order of <see cref="ConnectionSql.Columns"/> and
 /// <see cref="AuditSql.Columns"/>. Only timestamps differ between them (unix milliseconds on SQLite, timestamptz on
 /// PostgreSQL), so each store passes how it reads one.
 /// </summary>
@@ -18,7 +17,7 @@ internal static class StoreRows
         Api: row.GetString(2),
         Region: row.GetString(3),
         SellingPartnerId: Text(row, 4),
-        Status: ConnectionRows.StatusFromText(row.GetString(5)),
+        Status: ConnectionSql.StatusFromText(row.GetString(5)),
         Format: row.GetString(6),
         Blob: row.GetFieldValue<byte[]>(7),
         CreatedAt: time(row, 8),

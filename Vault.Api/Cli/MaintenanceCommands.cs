@@ -14,12 +14,8 @@ public static class MaintenanceCommands
             try
             {
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
-                await store.MigrateAsync(ct);
-                if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
-                {
-                    foreach (var warning in postgres.Warnings)
-                        await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: warning: {warning}");
-                }
+                foreach (var warning in await store.MigrateAsync(ct))
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"migrate: warning: {warning}");
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
             {
@@ -48,17 +44,15 @@ public static class MaintenanceCommands
                 await error.WriteLineAsync($"compact: there is no database at {path}");
                 return 1;
             }
+            Vault.Storage.CompactResult compacted;
             try
             {
                 await using var store = Vault.Storage.VaultStoreFactory.Create(path, owner);
-                switch (store)
+                compacted = await store.CompactAsync(ct);
+                if (!compacted.Completed)
                 {
-                    case Vault.Storage.Postgres.PostgresVaultStore postgres:
-                        await postgres.RewriteConnectionsTableAsync(ct);
-                        break;
-                    case Vault.Storage.Sqlite.SqliteVaultStore sqlite when !await sqlite.CheckpointAsync(ct):
-                        await error.WriteLineAsync("compact: another process is reading the database, so the WAL was not truncated; run compact again");
-                        return 1;
+                    await error.WriteLineAsync($"compact: {compacted.Detail}");
+                    return 1;
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
@@ -66,7 +60,7 @@ public static class MaintenanceCommands
                 await error.WriteLineAsync($"compact: {e.Message}");
                 return 1;
             }
-            await result.InvocationConfiguration.Output.WriteLineAsync($"compact: deleted and replaced blobs are gone from the files of {Vault.Storage.VaultStoreFactory.Describe(path)} (backups and replicas keep theirs)");
+            await result.InvocationConfiguration.Output.WriteLineAsync($"compact: deleted and replaced blobs are gone from the files of {Vault.Storage.VaultStoreFactory.Describe(path)} (backups and replicas keep theirs); {compacted.Detail}");
             return 0;
         });
         return command;

@@ -71,14 +71,13 @@ public static class ConnectionImportApi
 
         var now = clock.GetUtcNow();
         var region = body.Region!;
-        // A re-import keeps the selling partner id an OAuth connect learnt: the import body has no field for it.
-        var previous = await store.GetConnectionAsync(tenant, sellerId, api, ct);
-        var connection = new Connection(tenant, sellerId, api, region, previous?.SellingPartnerId, ConnectionStatus.Active, format, blob, now, now, null);
-        var outcome = await store.UpsertConnectionAsync(connection, context.Event(tenant, "connection.imported", sellerId, api, region, $"format {format}"), ct);
+        // No selling partner id: the import body has none, and the upsert keeps the one an OAuth connect learnt.
+        var connection = new Connection(tenant, sellerId, api, region, null, ConnectionStatus.Active, format, blob, now, now, null);
+        var (stored, outcome) = await store.UpsertConnectionAsync(connection, context.Event(tenant, "connection.imported", sellerId, api, region, $"format {format}"), ct);
         tokens.Invalidate(tenant, sellerId, api);
 
-        // Read back: a replaced connection keeps its first createdAt.
-        var view = ConnectionView.Of(await store.GetConnectionAsync(tenant, sellerId, api, ct) ?? connection);
+        // As stored: a replaced connection keeps its first createdAt.
+        var view = ConnectionView.Of(stored);
         return outcome == UpsertOutcome.Created
             ? TypedResults.Created($"/v1/sellers/{sellerId}/connections/{api}", view)
             : TypedResults.Ok(view);

@@ -23,7 +23,7 @@ internal static class PostgresMigrations
 
     public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, string description, CancellationToken ct)
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, string description, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         if (await CurrentVersionAsync(connection, description, ct).ConfigureAwait(false) == LatestVersion)
@@ -47,7 +47,7 @@ internal static class PostgresMigrations
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at);",
                 ct,
                 Int("version", migration.Version),
-                Time("at", DateTimeOffset.UtcNow)).ConfigureAwait(false);
+                Time("at", time.GetUtcNow())).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Vault.Storage.Postgres;
 
 /// <summary>
-/// The vault's store in PostgreSQL, for several vault instances over one database. Same tables, constraints
-/// and semantics as <see cref="Sqlite.SqliteVaultStore"/>: every write that must be atomic is one transaction
+/// The vault's store in PostgreSQL, for several vault instances over one database. Same tables, constraints,
+/// semantics and logic (<see cref="AdoVaultStore"/>) as <see cref="Sqlite.SqliteVaultStore"/>: every write that must be atomic is one transaction
 /// (READ COMMITTED, with row locks taken in a fixed order or compare-and-swap updates, never in-process locks),
 /// every query is scoped by tenant and parameterised, and every transaction on a tenant table sets the tenant
 /// for the row-level security policies (<see cref="TenantTransaction"/>), so the database itself keeps tenants apart.
@@ -16,7 +16,7 @@ namespace Vault.Storage.Postgres;
 /// nowhere else, and <see cref="Description"/> (database, host, port) is what messages name.
 /// </para>
 /// </summary>
-public sealed partial class PostgresVaultStore : IVaultStore
+public sealed partial class PostgresVaultStore : AdoVaultStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource? _ownerDataSource;
@@ -26,11 +26,16 @@ public sealed partial class PostgresVaultStore : IVaultStore
     /// <c>postgres://</c> URI), migrated through <paramref name="ownerConnectionString"/> when given. Nothing
     /// connects until the first call.
     /// </summary>
-    public PostgresVaultStore(string connectionString, string? ownerConnectionString = null)
+    public PostgresVaultStore(string connectionString, string? ownerConnectionString = null, TimeProvider? time = null)
+        : this(new NpgsqlDataSourceBuilder(PostgresConnectionString.Parse(connectionString).ConnectionString).Build(), ownerConnectionString, time)
     {
-        var builder = PostgresConnectionString.Parse(connectionString);
         Description = PostgresConnectionString.Describe(connectionString);
-        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private PostgresVaultStore(NpgsqlDataSource dataSource, string? ownerConnectionString, TimeProvider? time)
+        : base(new PostgresDialect(dataSource), time)
+    {
+        _dataSource = dataSource;
         if (ownerConnectionString is not null)
         {
             _ownerDataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString.Parse(ownerConnectionString).ConnectionString).Build();
@@ -38,28 +43,25 @@ public sealed partial class PostgresVaultStore : IVaultStore
     }
 
     /// <summary>The database, host and port, for messages; never the password.</summary>
-    public string Description { get; }
-
-    /// <summary>What the last <see cref="MigrateAsync"/> found weak in the serving role's privileges, one line each (for the log).</summary>
-    public IReadOnlyList<string> Warnings { get; private set; } = [];
+    public string Description { get; } = "";
 
     /// <summary>
     /// Applies pending migrations (as the owner when one was given, then grants the serving role its privileges),
     /// then checks the serving role: a superuser or a BYPASSRLS role is refused, because the row-level security
-    /// policies would not apply to it.
+    /// policies would not apply to it. Returns what it found weak in the serving role's privileges, one line each.
     /// </summary>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public override async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
         try
         {
             var migrator = _ownerDataSource ?? _dataSource;
-            await PostgresMigrations.ApplyAsync(migrator, Description, ct).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(migrator, Description, Clock, ct).ConfigureAwait(false);
             if (_ownerDataSource is not null)
             {
                 await PostgresRoles.GrantServingRoleAsync(_ownerDataSource, _dataSource, ct).ConfigureAwait(false);
             }
 
-            Warnings = await PostgresRoles.CheckServingRoleAsync(_dataSource, ownerConfigured: _ownerDataSource is not null, ct).ConfigureAwait(false);
+            return await PostgresRoles.CheckServingRoleAsync(_dataSource, ownerConfigured: _ownerDataSource is not null, ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.InvalidSchemaName)
         {
@@ -75,20 +77,7 @@ public sealed partial class PostgresVaultStore : IVaultStore
         }
     }
 
-    public async Task<bool> PingAsync(CancellationToken ct = default)
-    {
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            return await connection.ScalarAsync("SELECT 1;", ct).ConfigureAwait(false) is 1;
-        }
-        catch (NpgsqlException)
-        {
-            return false;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         if (_ownerDataSource is not null)
@@ -101,16 +90,4 @@ public sealed partial class PostgresVaultStore : IVaultStore
 
     /// <summary>A connection from the store's own pool (for tests).</summary>
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct = default) => _dataSource.OpenConnectionAsync(ct);
-
-    private static void RequireSameTenant(string tenant, AuditEvent? audit)
-    {
-        if (audit is not null && !string.Equals(audit.Tenant, tenant, StringComparison.Ordinal))
-        {
-            throw new ArgumentException("The audit event must belong to the tenant whose data it describes.", nameof(audit));
-        }
-    }
-
-    /// <summary>The event's own time when the caller set one; otherwise now.</summary>
-    private static DateTimeOffset TimeOf(AuditEvent? audit) =>
-        audit is not null && audit.At != default ? audit.At : DateTimeOffset.UtcNow;
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using static Vault.Storage.Postgres.PostgresCommands;
 
@@ -31,6 +32,8 @@ internal sealed class TenantTransaction : IAsyncDisposable
 
     public NpgsqlConnection Connection { get; }
 
+    public NpgsqlTransaction Transaction => _transaction;
+
     public static async Task<TenantTransaction> BeginAsync(NpgsqlDataSource dataSource, string tenant, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
@@ -60,7 +63,7 @@ internal sealed class TenantTransaction : IAsyncDisposable
     /// the query after it and ends with it. For reads; a write that must see its own reads takes <see cref="BeginAsync"/>.
     /// </summary>
     public static async Task<List<T>> ReadAsync<T>(
-        NpgsqlDataSource dataSource, string tenant, string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+        NpgsqlDataSource dataSource, string tenant, string sql, DbParameter[] parameters, Func<DbDataReader, T> read, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

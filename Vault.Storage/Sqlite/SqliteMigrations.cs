@@ -15,7 +15,7 @@ internal static class SqliteMigrations
 
     public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
-    public static async Task ApplyAsync(SqliteDatabase database, CancellationToken ct)
+    public static async Task ApplyAsync(SqliteDatabase database, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct).ConfigureAwait(false);
 
@@ -48,7 +48,7 @@ internal static class SqliteMigrations
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at);",
                 ct,
                 ("@version", migration.Version),
-                ("@at", UnixMilliseconds.From(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+                ("@at", UnixMilliseconds.From(time.GetUtcNow()))).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);

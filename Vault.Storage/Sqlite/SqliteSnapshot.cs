@@ -34,19 +34,15 @@ public static class SqliteSnapshot
         }
 
         List<Connection> connections;
-        await using (var select = db.Command("SELECT " + ConnectionRows.Columns + " FROM connections ORDER BY tenant, seller_id, api;"))
+        await using (var select = db.Command(ConnectionSql.Select + " ORDER BY tenant, seller_id, api;"))
         {
-            connections = await ConnectionRows.ReadAllAsync(select, ct).ConfigureAwait(false);
+            connections = await StoreDialect.ReadAllAsync(select, row => StoreRows.Connection(row, UnixMilliseconds.Read), ct).ConfigureAwait(false);
         }
 
-        var audit = new List<AuditEvent>();
+        List<AuditEvent> audit;
         await using (var select = db.Command("SELECT " + AuditSql.Columns + " FROM audit_log ORDER BY id;"))
-        await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                audit.Add(SqliteVaultStore.ReadAudit(reader));
-            }
+            audit = await StoreDialect.ReadAllAsync(select, row => StoreRows.Audit(row, UnixMilliseconds.Read), ct).ConfigureAwait(false);
         }
 
         return new VaultSnapshot(connections, audit);

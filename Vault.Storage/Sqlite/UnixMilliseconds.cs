@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Vault.Storage.Sqlite;
 
 /// <summary>
@@ -12,4 +14,6 @@ internal static class UnixMilliseconds
     public static long? From(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset ToTime(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    public static DateTimeOffset Read(DbDataReader row, int ordinal) => ToTime(row.GetInt64(ordinal));
 }

@@ -164,7 +164,7 @@ public sealed partial class PostgresVaultStoreTests
             start.SetResult();
 
             var outcomes = await Task.WhenAll(writers);
-            Assert.Single(outcomes, outcome => outcome == UpsertOutcome.Created);
+            Assert.Single(outcomes, outcome => outcome.Outcome == UpsertOutcome.Created);
         }
 
         Assert.Equal(120, (await first.QueryAuditAsync("tenant-a", null, null, 500, null)).Items.Count);

@@ -128,18 +128,17 @@ public sealed partial class PostgresVaultStoreTests
     {
         await using (var store = await CreatePostgresStoreAsync())
         {
-            Assert.Empty(store.Warnings);
+            Assert.Empty(await store.MigrateAsync());
         }
 
         await server.ScalarAsync($"GRANT UPDATE, DELETE ON audit_log TO {PostgresServer.AppRole};", _schema);
         await using (var servingOnly = new PostgresVaultStore(AppConnectionString))
         {
-            await servingOnly.MigrateAsync();
-            Assert.Contains(servingOnly.Warnings, w => w.Contains("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log", StringComparison.Ordinal));
+            Assert.Contains(await servingOnly.MigrateAsync(), w => w.Contains("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log", StringComparison.Ordinal));
         }
 
         await using var migrated = await CreatePostgresStoreAsync();
-        Assert.Empty(migrated.Warnings);
+        Assert.Empty(await migrated.MigrateAsync());
         await using var app = await OpenAsAppAsync();
         Assert.Equal(false, await ScalarAsync(app, "SELECT has_table_privilege('audit_log', 'UPDATE') OR has_table_privilege('audit_log', 'DELETE');"));
     }
@@ -168,10 +167,10 @@ public sealed partial class PostgresVaultStoreTests
     public async Task ServingAsTheOwnerWorksWithThePoliciesForcedButWarns()
     {
         await using var store = new PostgresVaultStore(OwnerConnectionString);
-        await store.MigrateAsync();
+        var warnings = await store.MigrateAsync();
         await store.UpsertConnectionAsync(Connection(), Audit());
 
-        Assert.Contains(store.Warnings, w => w.Contains("owns its tables", StringComparison.Ordinal) && w.Contains("VAULT_DATABASE_OWNER", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("owns its tables", StringComparison.Ordinal) && w.Contains("VAULT_DATABASE_OWNER", StringComparison.Ordinal));
         await using var owner = new NpgsqlConnection(OwnerConnectionString + ";Pooling=false");
         await owner.OpenAsync();
         Assert.Equal(0L, await ScalarAsync(owner, "SELECT count(*) FROM connections;"));
@@ -194,8 +193,7 @@ public sealed partial class PostgresVaultStoreTests
         }
 
         await using var serving = new PostgresVaultStore(AppConnectionString);
-        await serving.MigrateAsync();
-        Assert.Empty(serving.Warnings);
+        Assert.Empty(await serving.MigrateAsync());
         await serving.UpsertConnectionAsync(Connection(), Audit());
         Assert.NotNull(await serving.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
     }

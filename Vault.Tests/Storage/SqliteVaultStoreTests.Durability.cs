@@ -148,7 +148,7 @@ public sealed partial class SqliteVaultStoreTests
         Assert.False(upsert.IsCompleted);
         Execute(other, "COMMIT;");
 
-        Assert.Equal(UpsertOutcome.Replaced, await upsert.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(UpsertOutcome.Replaced, (await upsert.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
     }
 
     private void AssertNoWindowOf(byte[] blob)

@@ -74,8 +74,8 @@ public abstract partial class VaultStoreContract
         var mine = Connection();
         var theirs = Connection(tenant: "tenant-b");
 
-        Assert.Equal(UpsertOutcome.Created, await store.UpsertConnectionAsync(mine, Audit()));
-        Assert.Equal(UpsertOutcome.Created, await store.UpsertConnectionAsync(theirs, Audit(tenant: "tenant-b")));
+        Assert.Equal(UpsertOutcome.Created, (await store.UpsertConnectionAsync(mine, Audit())).Outcome);
+        Assert.Equal(UpsertOutcome.Created, (await store.UpsertConnectionAsync(theirs, Audit(tenant: "tenant-b"))).Outcome);
 
         AssertSameConnection(mine, await store.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
         AssertSameConnection(theirs, await store.GetConnectionAsync("tenant-b", "A1SELLER", ApiNames.SpApi));

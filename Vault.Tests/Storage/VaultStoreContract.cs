@@ -63,8 +63,10 @@ public abstract partial class VaultStoreContract
             LastUsedAt = Created.AddDays(1),
         };
 
-        Assert.Equal(UpsertOutcome.Created, await store.UpsertConnectionAsync(first, Audit()));
-        Assert.Equal(UpsertOutcome.Replaced, await store.UpsertConnectionAsync(second, Audit(action: "connection.replaced")));
+        Assert.Equal(UpsertOutcome.Created, (await store.UpsertConnectionAsync(first, Audit())).Outcome);
+        var replaced = await store.UpsertConnectionAsync(second, Audit(action: "connection.replaced"));
+        Assert.Equal(UpsertOutcome.Replaced, replaced.Outcome);
+        AssertSameConnection(second with { CreatedAt = first.CreatedAt }, replaced.Connection);
 
         AssertSameConnection(second with { CreatedAt = first.CreatedAt }, await store.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi));
         var audit = await store.QueryAuditAsync("tenant-a", null, null, 10, null);
