@@ -78,9 +78,10 @@ public sealed class TokenAccess(
         }
         VaultMetrics.AccessTokenCacheMisses.Inc();
         var verifier = probe.ToArray();
-        var flight = AccessTokenCache.KeyOf(connection) + "#" + Convert.ToHexString(verifier);
-        // The flight is not tied to one caller's cancellation: others may be waiting on it.
-        return await cache.SingleFlightAsync(flight, () => MintAsync(caller, connection, secret, verifier, CancellationToken.None));
+        var result = await cache.GetOrMintAsync(connection, verifier, clock, () => MintAsync(caller, connection, secret, verifier, CancellationToken.None));
+        if (result.Entry is { } minted)
+            await TouchAsync(connection, minted);
+        return result;
     }
 
     public void Invalidate(string tenant, string sellerId, string? api = null) => cache.Invalidate(tenant, sellerId, api);
@@ -99,9 +100,7 @@ public sealed class TokenAccess(
                 var lifetime = TimeSpan.FromSeconds(result.ExpiresIn);
                 // Tied to the blob this token was read from: if a rotation or re-import replaced it meanwhile, the entry is
                 // never found again. This request uses the entry it made, whatever the row holds now.
-                var minted = connection with { Blob = opened.Blob! };
-                var entry = cache.Store(minted, verifier, result.AccessToken!, now + lifetime, AccessTokenCache.RefreshAtFor(now, lifetime));
-                await TouchAsync(minted, entry);
+                var entry = cache.Store(connection with { Blob = opened.Blob! }, verifier, result.AccessToken!, now + lifetime, AccessTokenCache.RefreshAtFor(now, lifetime));
                 return new AccessTokenResult(entry, TokenFailure.None);
             case LwaFailure.InvalidGrant:
                 await store.SetStatusAsync(connection.Tenant, connection.SellerId, connection.Api, ConnectionStatus.ReauthorizationRequired,
