@@ -14,6 +14,9 @@ public static partial class Identifiers
     public static ProblemHttpResult? CheckSellerId(string? value) =>
         IsValid(value) ? null : Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
 
+    /// <summary>The 400 for an api (a route value or a body field) that names no Amazon API the vault serves.</summary>
+    public static ProblemHttpResult UnknownApi() => Problems.InvalidRequest("api: must be sp-api or ads");
+
     public static bool IsApi(string? value) => Amazon.AmazonApi.Find(value) is not null;
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant)]

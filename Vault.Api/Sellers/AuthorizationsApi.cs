@@ -55,7 +55,7 @@ public static class AuthorizationsApi
             return Problems.InvalidRequest("body: a JSON object with api, region and redirectUrl is required");
         var api = AmazonApi.Find(body.Api);
         if (api is null)
-            return Problems.InvalidRequest("api: must be sp-api or ads");
+            return Identifiers.UnknownApi();
         var region = Region.Find(body.Region);
         if (region is null)
             return Problems.InvalidRequest("region: must be na, eu or fe");

@@ -43,7 +43,7 @@ public sealed class SellerRoute : ILeadIn
         var apiName = context.GetRouteValue("api") as string;
         var api = apiName is null ? context.GetEndpoint()?.Metadata.GetMetadata<AmazonApi>() : AmazonApi.Find(apiName);
         var problem = Identifiers.CheckSellerId(sellerId)
-            ?? (apiName is not null && api is null ? Problems.InvalidRequest("api: must be sp-api or ads") : null);
+            ?? (apiName is not null && api is null ? Identifiers.UnknownApi() : null);
         return new SellerRoute(context.User.Tenant(), sellerId, api, AuditActor.Of(context), problem);
     }
 
