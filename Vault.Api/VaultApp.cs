@@ -82,7 +82,7 @@ public static class VaultApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOAuth();
         app.MapProxy();
-        app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
+        app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).WithLeadIns().MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.
         app.Logger.LogInformation("key derivation: scrypt by {ScryptEngine}", Vault.Crypto.Kdf.Scrypt.Default.Name);

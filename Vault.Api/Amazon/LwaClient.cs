@@ -23,22 +23,22 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
     /// <summary>The one attempt at a code exchange gets what a refresh gets with all its retries.</summary>
     public static readonly TimeSpan CodeExchangeTimeout = TimeSpan.FromSeconds(20);
 
-    public Task<LwaResult> ExchangeCodeAsync(Region region, string api, string code, Uri redirectUri, CancellationToken ct) =>
+    public Task<LwaResult> ExchangeCodeAsync(Region region, AmazonApi api, string code, Uri redirectUri, CancellationToken ct) =>
         PostAsync(clients.CreateClient(CodeExchangeClient), region, api, ct, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri.ToString()));
 
-    public Task<LwaResult> RefreshAsync(Region region, string api, string refreshToken, CancellationToken ct) =>
+    public Task<LwaResult> RefreshAsync(Region region, AmazonApi api, string refreshToken, CancellationToken ct) =>
         PostAsync(http, region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
 
-    private async Task<LwaResult> PostAsync(HttpClient client, Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
+    private async Task<LwaResult> PostAsync(HttpClient client, Region region, AmazonApi api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
         var result = await SendAsync(client, region, api, fields, ct);
         Extensions.VaultMetrics.LwaCalls.WithLabels(fields[0].Value, result.Failure.ToString()).Inc();
         return result;
     }
 
-    private async Task<LwaResult> SendAsync(HttpClient client, Region region, string api, (string Key, string Value)[] fields, CancellationToken ct)
+    private async Task<LwaResult> SendAsync(HttpClient client, Region region, AmazonApi api, (string Key, string Value)[] fields, CancellationToken ct)
     {
-        var (clientId, clientSecret) = api == "ads" ? (options.AdsClientId, options.AdsClientSecret) : (options.SpApiClientId, options.SpApiClientSecret);
+        var (clientId, clientSecret) = api.LwaClient(options);
         if (clientId is null || clientSecret is null)
             return new LwaResult(LwaFailure.ClientRejected, AmazonCode: "not_configured");
 

@@ -25,6 +25,6 @@ public static class BodyLimits
     private static bool IsProxy(PathString path)
     {
         var segments = path.Value?.Split('/') ?? [];
-        return segments.Length > 4 && segments[1] == "v1" && segments[2] == "sellers" && segments[4] is "sp-api" or "ads";
+        return segments.Length > 4 && segments[1] == "v1" && segments[2] == "sellers" && Amazon.AmazonApi.Find(segments[4]) is not null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Vault.Api.Extensions;
 
@@ -9,7 +10,14 @@ public static partial class Identifiers
 
     public static bool IsValid(string? value) => value is { Length: >= 1 and <= MaxLength } && Pattern().IsMatch(value);
 
-    public static bool IsApi(string? value) => value is "sp-api" or "ads";
+    /// <summary>The 400 for a seller id that breaks the rules (a route value or a query parameter), or null.</summary>
+    public static ProblemHttpResult? CheckSellerId(string? value) =>
+        IsValid(value) ? null : Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
+
+    /// <summary>The 400 for an api (a route value or a body field) that names no Amazon API the vault serves.</summary>
+    public static ProblemHttpResult UnknownApi() => Problems.InvalidRequest("api: must be sp-api or ads");
+
+    public static bool IsApi(string? value) => Amazon.AmazonApi.Find(value) is not null;
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.OpenApi;
 using Vault.Api.Sellers;
 
@@ -94,6 +95,11 @@ public static class OpenApiExtensions
             operation.Description = Join(operation.Description, $"Scope: `{string.Join("`, `", scopes)}`.");
         }
         operation.Parameters ??= [];
+        // The seller routes' path values reach their handlers through a bound lead-in (SellerRoute), not as parameters.
+        var described = operation.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = RoutePatternFactory.Parse(context.Description.RelativePath ?? "").Parameters.Where(p => !described.Contains(p.Name));
+        foreach (var (parameter, at) in missing.Select((p, at) => (p, at)))
+            operation.Parameters.Insert(at, new OpenApiParameter { Name = parameter.Name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path))
             parameter.Schema = PathSchema(parameter.Name) ?? parameter.Schema;
         foreach (var header in metadata.OfType<HeaderParameterMetadata>())

@@ -23,13 +23,13 @@ public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, Vau
         if (OAuthApi.Single(query, "error") is { } amazonError)
             return await FailAsync(context, ticket, "connection.denied", amazonError == "access_denied" ? "access_denied" : "authorization_failed", ct);
 
-        var isSpApi = ticket.Api == "sp-api";
-        var code = OAuthApi.Single(query, isSpApi ? "spapi_oauth_code" : "code");
-        var sellingPartnerId = isSpApi ? OAuthApi.Single(query, "selling_partner_id") : null;
-        if (code is null || (isSpApi && (sellingPartnerId is null || !SellingPartnerIdPattern().IsMatch(sellingPartnerId))))
+        var api = AmazonApi.Find(ticket.Api)!;
+        var code = OAuthApi.Single(query, api.CodeParameter);
+        var sellingPartnerId = api.NamesSellingPartner ? OAuthApi.Single(query, "selling_partner_id") : null;
+        if (code is null || (api.NamesSellingPartner && (sellingPartnerId is null || !SellingPartnerIdPattern().IsMatch(sellingPartnerId))))
             return await FailAsync(context, ticket, "connection.failed", "invalid_request", ct);
 
-        var exchange = await lwa.ExchangeCodeAsync(region, ticket.Api, code, options.CallbackUri, ct);
+        var exchange = await lwa.ExchangeCodeAsync(region, api, code, options.CallbackUri, ct);
         if (!exchange.Succeeded || exchange.RefreshToken is null)
         {
             logger.LogWarning("code exchange for {Tenant}/{SellerId}/{Api} failed: {Failure} {AmazonCode}", ticket.Tenant, ticket.SellerId, ticket.Api, exchange.Failure, exchange.AmazonCode);
@@ -55,7 +55,7 @@ public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, Vau
     }
 
     private static AuditEvent Audit(HttpContext context, AuthorizationTicket ticket, string action, string? detail = null) =>
-        context.Event(ticket.Tenant, action, ticket.SellerId, ticket.Api, ticket.Region, detail, actor: ticket.Actor);
+        AuditActor.Of(context, ticket.Actor).Event(ticket.Tenant, action, ticket.SellerId, ticket.Api, ticket.Region, detail);
 
     // Merchant tokens are upper-case alphanumerics (A2EXAMPLE...); anything else did not come from Amazon.
     [GeneratedRegex("^[A-Z0-9]{1,32}$", RegexOptions.CultureInvariant)]

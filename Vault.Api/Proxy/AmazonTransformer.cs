@@ -1,3 +1,5 @@
+using Vault.Api.Amazon;
+using Vault.Api.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Vault.Api.Proxy;
@@ -6,7 +8,7 @@ namespace Vault.Api.Proxy;
 /// The one place a proxied request is rewritten: the caller's credentials and the vault's own headers are
 /// removed, Amazon's credentials are added, and the target is the connection's Amazon host and the checked path.
 /// </summary>
-public sealed class AmazonTransformer(Uri target, string api, string accessToken, string? adsClientId, string? clientIpHeader = null) : HttpTransformer
+public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessToken, VaultOptions options) : HttpTransformer
 {
     /// <summary>Never sent to Amazon: the caller's credentials, the vault's headers, and forwarding metadata.</summary>
     private static readonly string[] Stripped =
@@ -27,19 +29,11 @@ public sealed class AmazonTransformer(Uri target, string api, string accessToken
         // A proxy in front (Fly's adds Fly-Client-IP, Fly-Region, Fly-Request-Id, …) describes the caller, not the request.
         foreach (var name in proxyRequest.Headers.Select(h => h.Key).Where(IsFrontProxyHeader).ToList())
             proxyRequest.Headers.Remove(name);
-        if (clientIpHeader is not null)
-            proxyRequest.Headers.Remove(clientIpHeader);
+        if (options.ClientIpHeader is not null)
+            proxyRequest.Headers.Remove(options.ClientIpHeader);
         proxyRequest.Headers.Host = null;
         proxyRequest.RequestUri = target;
-        if (api == "ads")
-        {
-            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + accessToken);
-            proxyRequest.Headers.TryAddWithoutValidation("Amazon-Advertising-API-ClientId", adsClientId);
-        }
-        else
-        {
-            proxyRequest.Headers.TryAddWithoutValidation("x-amz-access-token", accessToken);
-        }
+        api.AddCredentials(proxyRequest.Headers, accessToken, options);
     }
 
     private static bool IsFrontProxyHeader(string name) => name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase);

@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Extensions;
+using Vault.Api.Sellers;
 using Vault.Api.Tokens;
-using Vault.Storage;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Vault.Api.Proxy;
@@ -20,102 +19,50 @@ public static class ProxyApi
 
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder app)
     {
-        app.Map("/v1/sellers/{sellerId}/sp-api/{**path}", context => ForwardAsync(context, "sp-api")).RequireAuthorization(Scopes.AmazonCall).ExcludeFromDescription();
-        app.Map("/v1/sellers/{sellerId}/ads/{**path}", context => ForwardAsync(context, "ads")).RequireAuthorization(Scopes.AmazonCall).ExcludeFromDescription();
+        var seller = app.MapGroup("/v1/sellers/{sellerId}").RequireAuthorization(Scopes.AmazonCall).WithLeadIns().ExcludeFromDescription();
+        seller.Map("/sp-api/{**path}", ForwardAsync).WithMetadata(AmazonApi.SpApi);
+        seller.Map("/ads/{**path}", ForwardAsync).WithMetadata(AmazonApi.Ads);
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext context, string api)
+    private static async Task<IResult> ForwardAsync(
+        ProxiedCall call, HttpContext context, TokenAccess tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
+        AmazonInvoker invoker, IHttpForwarder forwarder)
     {
-        var services = context.RequestServices;
-        var sellerId = (string)context.GetRouteValue("sellerId")!;
-        if (!Identifiers.IsValid(sellerId))
-        {
-            await Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -").ExecuteAsync(context);
-            return;
-        }
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
-        if (!ProxyPath.TryParse(rawTarget, out var pathAndQuery, out var path, out var reason))
-        {
-            await Problems.InvalidRequest("path: " + reason).ExecuteAsync(context);
-            return;
-        }
-        var resource = RestrictedOperations.Match(api, context.Request.Method, path, context.Request.Headers, out var refusal);
-        if (refusal is not null)
-        {
-            await Problems.InvalidRequest(refusal).ExecuteAsync(context);
-            return;
-        }
-        using var secret = SecretHeader.Read(context.Request, out var secretProblem);
-        if (secret is null)
-        {
-            await secretProblem!.ExecuteAsync(context);
-            return;
-        }
-
-        var connection = await services.GetRequiredService<IVaultStore>().GetConnectionAsync(context.Tenant(), sellerId, api, context.RequestAborted);
-        if (connection is null)
-        {
-            await Problems.ConnectionNotFound().ExecuteAsync(context);
-            return;
-        }
-        if (connection.Status == ConnectionStatus.ReauthorizationRequired)
-        {
-            await Problems.ReauthorizationRequired().ExecuteAsync(context);
-            return;
-        }
-        var tokens = services.GetRequiredService<TokenAccess>();
-        var access = await tokens.GetAccessTokenAsync(context, connection, secret, context.RequestAborted);
+        var (route, connection) = (call.Seller.Route, call.Seller.Connection);
+        var access = await tokens.GetAccessTokenAsync(route.Caller, connection, call.Seller.Secret, context.RequestAborted);
         if (access.AccessToken is null)
-        {
-            await access.Failure.WriteAsync(context);
-            return;
-        }
+            return new TokenFailureResult(access.Failure);
         var region = Region.Find(connection.Region)!;
         var credential = access.AccessToken;
-        if (resource is not null)
+        if (call.Resource is not null)
         {
-            var rdt = await services.GetRequiredService<RestrictedDataTokenClient>().GetAsync(access.Entry!, region, resource, context.RequestAborted);
+            var rdt = await rdts.GetAsync(access.Entry!, region, call.Resource, context.RequestAborted);
             if (rdt.Token is null)
-            {
-                await WriteRdtFailureAsync(context, rdt);
-                return;
-            }
+                return RdtFailure(rdt);
             credential = rdt.Token;
         }
 
-        await SendAsync(context, api, region, pathAndQuery, credential);
-    }
-
-    private static async Task SendAsync(HttpContext context, string api, Region region, string pathAndQuery, string credential)
-    {
-        var services = context.RequestServices;
-        var endpoints = services.GetRequiredService<AmazonEndpoints>();
-        var host = api == "ads" ? region.AdsApiHost : region.SpApiHost;
+        var host = route.Api.HostIn(region);
         var hostBase = endpoints.BaseFor(host);
-        var target = TargetUri(hostBase, pathAndQuery);
-        var options = services.GetRequiredService<VaultOptions>();
-        var transformer = new AmazonTransformer(target, api, credential, options.AdsClientId, options.ClientIpHeader);
-        var invoker = services.GetRequiredService<AmazonInvoker>().Invoker;
+        var transformer = new AmazonTransformer(TargetUri(hostBase, call.PathAndQuery), route.Api, credential, options);
         context.Request.Body = new CallerBodyStream(context.Request.Body);
         // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.
-        var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, hostBase.AbsoluteUri, invoker, RequestConfig, transformer);
+        var error = await forwarder.SendAsync(context, hostBase.AbsoluteUri, invoker.Invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             VaultMetrics.AmazonResponses.WithLabels(host, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-            return;
+            return Results.Empty; // YARP wrote Amazon's answer
         }
         VaultMetrics.AmazonResponses.WithLabels(host, "error").Inc();
         var exception = context.GetForwarderErrorFeature()?.Exception;
         context.Response.Clear();
         var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;
-        var problem = timedOut ? Problems.AmazonTimeout()
+        return timedOut ? Problems.AmazonTimeout()
             : error is ForwarderError.RequestBodyClient ? Problems.InvalidRequest("body: the request body could not be read (malformed framing, or the upload stopped)")
             : exception is BrokenCircuitException ? Problems.AmazonError("Amazon is failing; calls are paused briefly")
-            : error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled ? null
+            : error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled ? Results.Empty
             : Problems.AmazonError("Amazon could not be reached");
-        if (problem is not null)
-            await problem.ExecuteAsync(context);
     }
 
     /// <summary>Appends the checked path to the host's base; then makes sure the result is still on that host.</summary>
@@ -130,16 +77,9 @@ public static class ProxyApi
         return target;
     }
 
-    private static async Task WriteRdtFailureAsync(HttpContext context, RestrictedDataToken rdt)
-    {
-        if (rdt.AmazonStatus is { } status && rdt.AmazonBody is not null)
-        {
+    private static IResult RdtFailure(RestrictedDataToken rdt) =>
+        rdt.AmazonStatus is { } status && rdt.AmazonBody is not null
             // Amazon refused the RDT (e.g. the app lacks the restricted role): its answer is the caller's to see.
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(rdt.AmazonBody);
-            return;
-        }
-        await rdt.Failure.WriteAsync(context);
-    }
+            ? Results.Content(rdt.AmazonBody, "application/json", statusCode: status)
+            : new TokenFailureResult(rdt.Failure);
 }

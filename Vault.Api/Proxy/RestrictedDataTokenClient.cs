@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Vault.Api.Amazon;
+using Vault.Api.Configuration;
 using Vault.Api.Tokens;
 
 namespace Vault.Api.Proxy;
@@ -13,7 +14,7 @@ namespace Vault.Api.Proxy;
 /// The tokens are kept, one request at a time per resource, by the access token's cache entry
 /// (<see cref="RestrictedDataTokens"/>), for their lifetime less a margin.
 /// </summary>
-public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints endpoints, TimeProvider clock)
+public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options, TimeProvider clock)
 {
     public const string Path = "tokens/2021-03-01/restrictedDataToken";
 
@@ -34,7 +35,7 @@ public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints e
         {
             Content = JsonContent.Create(new RdtRequest([new RdtResource(resource.Method, resource.Path, resource.DataElements)])),
         };
-        request.Headers.TryAddWithoutValidation("x-amz-access-token", accessToken);
+        AmazonApi.SpApi.AddCredentials(request.Headers, accessToken, options);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {

@@ -1,3 +1,5 @@
+using Vault.Api.Amazon;
+
 namespace Vault.Api.Proxy;
 
 /// <summary>
@@ -90,9 +92,9 @@ public static class RestrictedOperations
     /// The restricted resource a call needs, or null for an ordinary call; <paramref name="refusal"/> says why a call is
     /// refused instead: the Tokens API, or a vault header that is malformed or means nothing for this call.
     /// </summary>
-    public static Resource? Match(string api, string method, string path, IHeaderDictionary headers, out string? refusal)
+    public static Resource? Match(AmazonApi api, string method, string path, IHeaderDictionary headers, out string? refusal)
     {
-        if (api != "sp-api")
+        if (api != AmazonApi.SpApi)
         {
             refusal = headers.ContainsKey(DataElementsHeader) ? $"{DataElementsHeader}: only for SP-API calls"
                 : headers.ContainsKey(RestrictedReportHeader) ? $"{RestrictedReportHeader}: only for SP-API calls"

@@ -43,7 +43,7 @@ public static class AuditApi
             return pageProblem;
         if (PageQuery.Single(query, "sellerId", out var sellerId) is { } sellerProblem)
             return sellerProblem;
-        if (sellerId is not null && SellerRoute.Check(sellerId) is { } idProblem)
+        if (sellerId is not null && Identifiers.CheckSellerId(sellerId) is { } idProblem)
             return idProblem;
         if (PageQuery.Single(query, "since", out var sinceText) is { } sinceProblem)
             return sinceProblem;
@@ -58,7 +58,7 @@ public static class AuditApi
         Page<AuditEvent> page;
         try
         {
-            page = await store.QueryAuditAsync(context.Tenant(), sellerId, since, limit, cursor, context.RequestAborted);
+            page = await store.QueryAuditAsync(context.User.Tenant(), sellerId, since, limit, cursor, context.RequestAborted);
         }
         catch (ArgumentException)
         {

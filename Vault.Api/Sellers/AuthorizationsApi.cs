@@ -25,10 +25,8 @@ public static class AuthorizationsApi
     }
 
     private static async Task<Results<Created<StartResponse>, ProblemHttpResult>> StartAsync(
-        string sellerId, HttpContext context, VaultOptions options, PendingAuthorizations pending, IVaultStore store, TimeProvider clock)
+        SellerRoute route, HttpContext context, VaultOptions options, PendingAuthorizations pending, IVaultStore store, TimeProvider clock)
     {
-        if (!Identifiers.IsValid(sellerId))
-            return Problems.InvalidRequest("sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
         var (body, bodyProblem) = await JsonBody.ReadAsync<StartRequest>(context);
         if (body is null)
             return bodyProblem!;
@@ -40,11 +38,11 @@ public static class AuthorizationsApi
 
         var expiresAt = clock.GetUtcNow() + OAuthSealers.Lifetime;
         var ticket = new AuthorizationTicket(
-            context.Tenant(), sellerId, body!.Api!, body.Region!, body.MarketplaceId, body.RedirectUrl!,
-            System.Text.Encoding.UTF8.GetString(secret.Utf8), context.User.Actor());
+            route.Tenant, route.SellerId, body!.Api!, body.Region!, body.MarketplaceId, body.RedirectUrl!,
+            System.Text.Encoding.UTF8.GetString(secret.Utf8), route.Caller.Actor);
         // The secret stays in the database, sealed under a key only the URL carries (PendingAuthorizations).
         var ticketText = await pending.CreateTicketAsync(ticket, expiresAt, context.RequestAborted);
-        await store.AppendAuditAsync(context.Event(ticket.Tenant, "authorization.started", sellerId, ticket.Api, ticket.Region), context.RequestAborted);
+        await store.AppendAuditAsync(route.Event("authorization.started", ticket.Region, api: ticket.Api), context.RequestAborted);
 
         var start = new Uri(options.PublicBaseUrl, "oauth/start");
         var url = QueryHelpers.AddQueryString(start.ToString(), "ticket", ticketText);
@@ -55,16 +53,17 @@ public static class AuthorizationsApi
     {
         if (body is null)
             return Problems.InvalidRequest("body: a JSON object with api, region and redirectUrl is required");
-        if (!Identifiers.IsApi(body.Api))
-            return Problems.InvalidRequest("api: must be sp-api or ads");
+        var api = AmazonApi.Find(body.Api);
+        if (api is null)
+            return Identifiers.UnknownApi();
         var region = Region.Find(body.Region);
         if (region is null)
             return Problems.InvalidRequest("region: must be na, eu or fe");
-        if (body.Api == "sp-api" && options.SpApiClientId is null || body.Api == "ads" && options.AdsClientId is null)
-            return Problems.InvalidRequest($"api: this vault has no {body.Api} application configured");
+        if (!api.IsConfigured(options))
+            return Problems.InvalidRequest($"api: this vault has no {api} application configured");
         if (body.MarketplaceId is not null)
         {
-            if (body.Api != "sp-api")
+            if (api != AmazonApi.SpApi)
                 return Problems.InvalidRequest("marketplaceId: only for sp-api");
             var marketplace = Marketplaces.Find(body.MarketplaceId);
             if (marketplace is null)

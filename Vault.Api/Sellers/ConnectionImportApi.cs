@@ -31,21 +31,19 @@ public static class ConnectionImportApi
     }
 
     private static async Task<Results<Created<ConnectionView>, Ok<ConnectionView>, ProblemHttpResult, TokenFailureResult>> ImportAsync(
-        string sellerId, string api, HttpContext context, VaultOptions options, KdfGate kdf, TokenSealer sealer, TokenAccess tokens, IVaultStore store, TimeProvider clock)
+        SellerRoute route, HttpContext context, VaultOptions options, KdfGate kdf, TokenSealer sealer, TokenAccess tokens, IVaultStore store, TimeProvider clock)
     {
-        if (SellerRoute.Check(sellerId, api) is { } routeProblem)
-            return routeProblem;
         var (body, bodyProblem) = await JsonBody.ReadAsync<ImportRequest>(context);
         if (body is null)
             return bodyProblem!;
-        if (Validate(body, api, options) is { } problem)
+        if (Validate(body, route.Api, options) is { } problem)
             return problem;
         using var secret = SecretHeader.Read(context.Request, out var secretProblem);
         if (secret is null)
             return secretProblem!;
 
         var ct = context.RequestAborted;
-        var tenant = context.Tenant();
+        var (tenant, sellerId, api) = (route.Tenant, route.SellerId, route.Api.Name);
         byte[] blob;
         string format;
         if (body.RefreshToken is not null)
@@ -73,7 +71,7 @@ public static class ConnectionImportApi
         var region = body.Region!;
         // No selling partner id: the import body has none, and the upsert keeps the one an OAuth connect learnt.
         var connection = new Connection(tenant, sellerId, api, region, null, ConnectionStatus.Active, format, blob, now, now, null);
-        var (stored, outcome) = await store.UpsertConnectionAsync(connection, context.Event(tenant, "connection.imported", sellerId, api, region, $"format {format}"), ct);
+        var (stored, outcome) = await store.UpsertConnectionAsync(connection, route.Event("connection.imported", region, $"format {format}"), ct);
         tokens.Invalidate(tenant, sellerId, api);
 
         // As stored: a replaced connection keeps its first createdAt.
@@ -83,7 +81,7 @@ public static class ConnectionImportApi
             : TypedResults.Ok(view);
     }
 
-    private static ProblemHttpResult? Validate(ImportRequest body, string api, VaultOptions options)
+    private static ProblemHttpResult? Validate(ImportRequest body, AmazonApi api, VaultOptions options)
     {
         if (Region.Find(body.Region) is null)
             return Problems.InvalidRequest("region: must be na, eu or fe");
@@ -93,7 +91,7 @@ public static class ConnectionImportApi
             return Problems.InvalidRequest($"refreshToken: 1-{MaxRefreshTokenLength} printable ASCII characters without spaces");
         if (body.DataBorderBlob is not null && (body.DataBorderBlob.Length > MaxDataBorderBlobLength || DataBorderEnvelope.TryDecodeBase64(body.DataBorderBlob) is null))
             return NotDataBorder();
-        if (api == "sp-api" && options.SpApiClientId is null || api == "ads" && options.AdsClientId is null)
+        if (!api.IsConfigured(options))
             return Problems.InvalidRequest($"api: this vault has no {api} application configured");
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Vault.Api.Amazon;
 using Vault.Api.Extensions;
 using Vault.Api.Tokens;
 using Vault.Crypto.Formats;
@@ -26,8 +27,8 @@ public static class ConnectionsApi
         /// </summary>
         public static DeleteResponse Of(IReadOnlyList<Connection> deleted)
         {
-            var urls = deleted.ToDictionary(c => c.Api, c => RevokePages.For(c.Api, c.Region), StringComparer.Ordinal);
-            var main = urls.TryGetValue("sp-api", out var spApi) ? spApi : urls.Values.First();
+            var urls = deleted.ToDictionary(c => c.Api, c => AmazonApi.Find(c.Api)!.RevokePage(Region.Find(c.Region) ?? Region.NorthAmerica), StringComparer.Ordinal);
+            var main = urls.TryGetValue(AmazonApi.SpApi.Name, out var spApi) ? spApi : urls.Values.First();
             return new DeleteResponse([.. deleted.Select(ConnectionView.Of)], main, urls);
         }
     }
@@ -38,7 +39,7 @@ public static class ConnectionsApi
             .WithName("VerifyConnection").WithTags("Connections").WithSummary("Open the token and mint an access token (never returned)")
             .WithSellerSecret().ProducesProblems(400, 401, 403, 404, 409, 429, 502, 503, 504);
         // Two key derivations and an audit row: an export is limited like a write.
-        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite).CountsAsTenantWrite()
+        sellers.MapGet("/{sellerId}/connections/{api}/export", ExportAsync).RequireAuthorization(Scopes.ConnectionsWrite).CountsAsTenantWrite().AllowsReauthorizationRequired()
             .WithName("ExportConnection").WithTags("Connections").WithSummary("The token as a Data Border record, to leave the vault (audited)")
             .WithSellerSecret().ProducesProblems(400, 401, 403, 404, 429, 503);
         sellers.MapDelete("/{sellerId}/connections/{api}", DeleteAsync).RequireAuthorization(Scopes.ConnectionsWrite)
@@ -48,21 +49,9 @@ public static class ConnectionsApi
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult, TokenFailureResult>> VerifyAsync(
-        string sellerId, string api, HttpContext context, TokenAccess tokens, IVaultStore store, TimeProvider clock)
+        SellerConnection seller, TokenAccess tokens, TimeProvider clock, CancellationToken ct)
     {
-        if (SellerRoute.Check(sellerId, api) is { } routeProblem)
-            return routeProblem;
-        using var secret = SecretHeader.Read(context.Request, out var secretProblem);
-        if (secret is null)
-            return secretProblem!;
-        var connection = await store.GetConnectionAsync(context.Tenant(), sellerId, api, context.RequestAborted);
-        if (connection is null)
-            return Problems.ConnectionNotFound();
-        // Amazon already refused this token: asking again would only spend a call and get invalid_grant.
-        if (connection.Status == ConnectionStatus.ReauthorizationRequired)
-            return Problems.ReauthorizationRequired();
-
-        var result = await tokens.GetAccessTokenAsync(context, connection, secret, context.RequestAborted);
+        var result = await tokens.GetAccessTokenAsync(seller.Route.Caller, seller.Connection, seller.Secret, ct);
         if (result.Failure != TokenFailure.None)
             return new TokenFailureResult(result.Failure);
         var expiresIn = Math.Max(0, (long)(result.ExpiresAt - clock.GetUtcNow()).TotalSeconds);
@@ -70,42 +59,28 @@ public static class ConnectionsApi
     }
 
     private static async Task<Results<Ok<ExportResponse>, ProblemHttpResult, TokenFailureResult>> ExportAsync(
-        string sellerId, string api, HttpContext context, TokenAccess tokens, KdfGate kdf, IVaultStore store)
+        SellerConnection seller, HttpResponse response, TokenAccess tokens, KdfGate kdf, IVaultStore store, CancellationToken ct)
     {
-        if (SellerRoute.Check(sellerId, api) is { } routeProblem)
-            return routeProblem;
-        using var secret = SecretHeader.Read(context.Request, out var secretProblem);
-        if (secret is null)
-            return secretProblem!;
-        var ct = context.RequestAborted;
-        var tenant = context.Tenant();
-        var connection = await store.GetConnectionAsync(tenant, sellerId, api, ct);
-        if (connection is null)
-            return Problems.ConnectionNotFound();
-
-        var opened = await tokens.OpenAsync(context, connection, secret, ct);
+        var (route, connection) = (seller.Route, seller.Connection);
+        var opened = await tokens.OpenAsync(route.Caller, connection, seller.Secret, ct);
         if (opened.Token is null)
             return new TokenFailureResult(opened.Failure);
         // Data Border records carry no binding to a row: sealed under the same secret, it opens wherever it goes.
-        var (ran, blob) = await kdf.RunAsync(tenant, () => DataBorderEnvelope.SealToBase64(opened.Token.Value, secret), ct);
+        var (ran, blob) = await kdf.RunAsync(route.Tenant, () => DataBorderEnvelope.SealToBase64(opened.Token.Value, seller.Secret), ct);
         if (!ran)
             return new TokenFailureResult(TokenFailure.Busy);
 
-        await store.AppendAuditAsync(context.Event(tenant, "connection.exported", sellerId, api, connection.Region, "format databorder"), ct);
-        context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new ExportResponse(api, connection.Region, connection.SellingPartnerId, blob));
+        await store.AppendAuditAsync(route.Event("connection.exported", connection.Region, "format databorder"), ct);
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new ExportResponse(connection.Api, connection.Region, connection.SellingPartnerId, blob));
     }
 
-    private static async Task<Results<Ok<DeleteResponse>, ProblemHttpResult>> DeleteAsync(
-        string sellerId, string api, HttpContext context, TokenAccess tokens, IVaultStore store)
+    private static async Task<Results<Ok<DeleteResponse>, ProblemHttpResult>> DeleteAsync(SellerRoute route, TokenAccess tokens, IVaultStore store, CancellationToken ct)
     {
-        if (SellerRoute.Check(sellerId, api) is { } routeProblem)
-            return routeProblem;
-        var tenant = context.Tenant();
-        var deleted = await store.DeleteConnectionsAsync(tenant, sellerId, api, context.Event(tenant, "connection.deleted", sellerId, api), context.RequestAborted);
+        var deleted = await store.DeleteConnectionsAsync(route.Tenant, route.SellerId, route.Api.Name, route.Event("connection.deleted"), ct);
         if (deleted.Count == 0)
             return Problems.ConnectionNotFound();
-        tokens.Invalidate(tenant, sellerId, api);
+        tokens.Invalidate(route.Tenant, route.SellerId, route.Api.Name);
         return TypedResults.Ok(DeleteResponse.Of(deleted));
     }
 }

@@ -26,10 +26,8 @@ public static class SecretRotationApi
     }
 
     private static async Task<Results<Ok<RotationResponse>, ProblemHttpResult, TokenFailureResult>> RotateAsync(
-        string sellerId, HttpContext context, TokenSealer sealer, TokenAccess tokens, IVaultStore store)
+        SellerRoute route, HttpContext context, TokenSealer sealer, TokenAccess tokens, IVaultStore store)
     {
-        if (SellerRoute.Check(sellerId) is { } routeProblem)
-            return routeProblem;
         using var oldSecret = SecretHeader.Read(context.Request, out var oldProblem);
         if (oldSecret is null)
             return oldProblem!;
@@ -39,7 +37,7 @@ public static class SecretRotationApi
         if (oldSecret.FixedTimeEquals(newSecret))
             return Problems.InvalidRequest($"{SecretHeader.NewName}: must differ from {SecretHeader.Name}");
 
-        var tenant = context.Tenant();
+        var (tenant, sellerId) = (route.Tenant, route.SellerId);
         var ct = context.RequestAborted;
         var connections = await store.GetSellerConnectionsAsync(tenant, sellerId, ct);
         if (connections.Count == 0)
@@ -47,7 +45,7 @@ public static class SecretRotationApi
         var replacements = new List<BlobReplacement>(connections.Count);
         foreach (var connection in connections)
         {
-            var opened = await tokens.OpenAsync(context, connection, oldSecret, ct);
+            var opened = await tokens.OpenAsync(route.Caller, connection, oldSecret, ct);
             if (opened.Token is null)
                 return new TokenFailureResult(opened.Failure);
             var binding = new TokenBinding(tenant, sellerId, connection.Api);
@@ -58,7 +56,7 @@ public static class SecretRotationApi
             replacements.Add(new BlobReplacement(connection.Api, opened.Blob!, sealedBlob, TokenFormats.V1));
         }
 
-        var audit = context.Event(tenant, "secret.rotated", sellerId, detail: $"{replacements.Count} connection(s): {string.Join(", ", replacements.Select(r => r.Api))}");
+        var audit = route.Event("secret.rotated", detail: $"{replacements.Count} connection(s): {string.Join(", ", replacements.Select(r => r.Api))}");
         if (await store.ReplaceBlobsAsync(tenant, sellerId, replacements, audit, ct))
         {
             tokens.Invalidate(tenant, sellerId);

@@ -31,7 +31,7 @@ public static class SellersApi
         Page<SellerSummary> page;
         try
         {
-            page = await store.ListSellersAsync(context.Tenant(), limit, cursor, context.RequestAborted);
+            page = await store.ListSellersAsync(context.User.Tenant(), limit, cursor, context.RequestAborted);
         }
         catch (ArgumentException)
         {
@@ -40,24 +40,19 @@ public static class SellersApi
         return TypedResults.Ok(new SellerPage([.. page.Items.Select(s => SellerView.Of(s.SellerId, s.Connections))], page.NextCursor));
     }
 
-    private static async Task<Results<Ok<SellerView>, ProblemHttpResult>> GetAsync(string sellerId, HttpContext context, IVaultStore store)
+    private static async Task<Results<Ok<SellerView>, ProblemHttpResult>> GetAsync(SellerRoute route, IVaultStore store, CancellationToken ct)
     {
-        if (SellerRoute.Check(sellerId) is { } routeProblem)
-            return routeProblem;
-        var connections = await store.GetSellerConnectionsAsync(context.Tenant(), sellerId, context.RequestAborted);
-        return connections.Count == 0 ? Problems.SellerNotFound() : TypedResults.Ok(SellerView.Of(sellerId, connections));
+        var connections = await store.GetSellerConnectionsAsync(route.Tenant, route.SellerId, ct);
+        return connections.Count == 0 ? Problems.SellerNotFound() : TypedResults.Ok(SellerView.Of(route.SellerId, connections));
     }
 
     private static async Task<Results<Ok<ConnectionsApi.DeleteResponse>, ProblemHttpResult>> DeleteAsync(
-        string sellerId, HttpContext context, TokenAccess tokens, IVaultStore store)
+        SellerRoute route, TokenAccess tokens, IVaultStore store, CancellationToken ct)
     {
-        if (SellerRoute.Check(sellerId) is { } routeProblem)
-            return routeProblem;
-        var tenant = context.Tenant();
-        var deleted = await store.DeleteConnectionsAsync(tenant, sellerId, null, context.Event(tenant, "connection.deleted", sellerId, detail: "all connections of the seller"), context.RequestAborted);
+        var deleted = await store.DeleteConnectionsAsync(route.Tenant, route.SellerId, null, route.Event("connection.deleted", detail: "all connections of the seller"), ct);
         if (deleted.Count == 0)
             return Problems.SellerNotFound();
-        tokens.Invalidate(tenant, sellerId);
+        tokens.Invalidate(route.Tenant, route.SellerId);
         return TypedResults.Ok(ConnectionsApi.DeleteResponse.Of(deleted));
     }
 }

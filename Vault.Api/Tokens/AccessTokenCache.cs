@@ -120,8 +120,15 @@ public sealed class AccessTokenCache
             _proven.TryRemove(new KeyValuePair<(string, string, string), byte[]>(key, proven));
     }
 
-    /// <summary>Runs <paramref name="mint"/> once for all concurrent callers with the same connection and verifier.</summary>
-    public Task<AccessTokenResult> SingleFlightAsync(string flightKey, Func<Task<AccessTokenResult>> mint) => _minting.RunAsync(flightKey, mint);
+    /// <summary>
+    /// The live entry for the connection and this verifier, else the result of <paramref name="mint"/> (which stores what it
+    /// mints), run once for every caller with the same connection and verifier that arrives while it runs. The flight
+    /// belongs to no one caller, so it takes no caller's cancellation.
+    /// </summary>
+    public Task<AccessTokenResult> GetOrMintAsync(Connection connection, byte[] verifier, TimeProvider clock, Func<Task<AccessTokenResult>> mint) =>
+        _minting.RunAsync(KeyOf(connection) + "#" + Convert.ToHexString(verifier), async () =>
+            // A flight that started just after another one stored its token finds it here instead of minting again.
+            Find(connection, verifier, clock.GetUtcNow()) is { } stored ? new AccessTokenResult(stored, TokenFailure.None) : await mint());
 
     public void Invalidate(string tenant, string sellerId, string? api)
     {

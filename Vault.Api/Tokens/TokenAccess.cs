@@ -18,14 +18,14 @@ public sealed class TokenAccess(
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
-    public async Task<OpenedToken> OpenAsync(HttpContext context, Connection connection, SellerSecret secret, CancellationToken ct)
+    public async Task<OpenedToken> OpenAsync(AuditActor caller, Connection connection, SellerSecret secret, CancellationToken ct)
     {
         var verifier = new byte[AccessTokenCache.VerifierBytes];
         cache.Verifier(connection, secret, verifier);
-        return await OpenAsync(context, connection, secret, verifier, ct);
+        return await OpenAsync(caller, connection, secret, verifier, ct);
     }
 
-    private async Task<OpenedToken> OpenAsync(HttpContext context, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
+    private async Task<OpenedToken> OpenAsync(AuditActor caller, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
     {
         var key = AccessTokenCache.KeyOf(connection);
         // The secret that last opened this token is no guess; any other secret takes a try before anything is derived.
@@ -51,7 +51,7 @@ public sealed class TokenAccess(
             cache.RememberProven(connection, verifier);
             var token = opened.Token!;
             var blob = TokenEnvelope.NeedsUpgrade(connection.Format, connection.Blob, options.Kdf)
-                ? await UpgradeAsync(context, connection, token, secret, binding, ct)
+                ? await UpgradeAsync(caller, connection, token, secret, binding, ct)
                 : connection.Blob;
             return new(token, TokenFailure.None, blob);
         }
@@ -66,7 +66,7 @@ public sealed class TokenAccess(
     /// An access token for the connection, with the cache entry that holds it (and its RDTs): from the cache when this
     /// secret was verified before, else minted once for all concurrent callers.
     /// </summary>
-    public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, Connection connection, SellerSecret secret, CancellationToken ct)
+    public async Task<AccessTokenResult> GetAccessTokenAsync(AuditActor caller, Connection connection, SellerSecret secret, CancellationToken ct)
     {
         Span<byte> probe = stackalloc byte[AccessTokenCache.VerifierBytes];
         cache.Verifier(connection, secret, probe);
@@ -78,20 +78,21 @@ public sealed class TokenAccess(
         }
         VaultMetrics.AccessTokenCacheMisses.Inc();
         var verifier = probe.ToArray();
-        var flight = AccessTokenCache.KeyOf(connection) + "#" + Convert.ToHexString(verifier);
-        // The flight is not tied to one caller's cancellation: others may be waiting on it.
-        return await cache.SingleFlightAsync(flight, () => MintAsync(context, connection, secret, verifier, CancellationToken.None));
+        var result = await cache.GetOrMintAsync(connection, verifier, clock, () => MintAsync(caller, connection, secret, verifier, CancellationToken.None));
+        if (result.Entry is { } minted)
+            await TouchAsync(connection, minted);
+        return result;
     }
 
     public void Invalidate(string tenant, string sellerId, string? api = null) => cache.Invalidate(tenant, sellerId, api);
 
-    private async Task<AccessTokenResult> MintAsync(HttpContext context, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
+    private async Task<AccessTokenResult> MintAsync(AuditActor caller, Connection connection, SellerSecret secret, byte[] verifier, CancellationToken ct)
     {
-        var opened = await OpenAsync(context, connection, secret, verifier, ct);
+        var opened = await OpenAsync(caller, connection, secret, verifier, ct);
         if (opened.Token is null)
             return AccessTokenResult.Failed(opened.Failure);
         var region = Region.Find(connection.Region)!;
-        var result = await lwa.RefreshAsync(region, connection.Api, opened.Token.Value, ct);
+        var result = await lwa.RefreshAsync(region, AmazonApi.Find(connection.Api)!, opened.Token.Value, ct);
         switch (result.Failure)
         {
             case LwaFailure.None:
@@ -99,13 +100,11 @@ public sealed class TokenAccess(
                 var lifetime = TimeSpan.FromSeconds(result.ExpiresIn);
                 // Tied to the blob this token was read from: if a rotation or re-import replaced it meanwhile, the entry is
                 // never found again. This request uses the entry it made, whatever the row holds now.
-                var minted = connection with { Blob = opened.Blob! };
-                var entry = cache.Store(minted, verifier, result.AccessToken!, now + lifetime, AccessTokenCache.RefreshAtFor(now, lifetime));
-                await TouchAsync(minted, entry);
+                var entry = cache.Store(connection with { Blob = opened.Blob! }, verifier, result.AccessToken!, now + lifetime, AccessTokenCache.RefreshAtFor(now, lifetime));
                 return new AccessTokenResult(entry, TokenFailure.None);
             case LwaFailure.InvalidGrant:
                 await store.SetStatusAsync(connection.Tenant, connection.SellerId, connection.Api, ConnectionStatus.ReauthorizationRequired,
-                    context.Event(connection.Tenant, "connection.reauthorization_required", connection.SellerId, connection.Api, connection.Region), ct);
+                    caller.Event(connection.Tenant, "connection.reauthorization_required", connection.SellerId, connection.Api, connection.Region), ct);
                 cache.Invalidate(connection.Tenant, connection.SellerId, connection.Api);
                 return AccessTokenResult.Failed(TokenFailure.ReauthorizationRequired);
             case LwaFailure.Timeout:
@@ -117,14 +116,14 @@ public sealed class TokenAccess(
     }
 
     /// <summary>Re-encrypts under the configured parameters; returns the blob the record holds afterwards.</summary>
-    private async Task<byte[]> UpgradeAsync(HttpContext context, Connection connection, RefreshToken token, SellerSecret secret, TokenBinding binding, CancellationToken ct)
+    private async Task<byte[]> UpgradeAsync(AuditActor caller, Connection connection, RefreshToken token, SellerSecret secret, TokenBinding binding, CancellationToken ct)
     {
         var sealedBlob = await sealer.SealAsync(token.Value, secret, binding, ct);
         if (sealedBlob is null)
             return connection.Blob; // busy: the record stays readable and is upgraded next time
         var replaced = await store.ReplaceBlobsAsync(connection.Tenant, connection.SellerId,
             [new BlobReplacement(connection.Api, connection.Blob, sealedBlob, TokenFormats.V1)],
-            context.Event(connection.Tenant, "connection.upgraded", connection.SellerId, connection.Api, connection.Region, $"from {connection.Format}"), ct);
+            caller.Event(connection.Tenant, "connection.upgraded", connection.SellerId, connection.Api, connection.Region, $"from {connection.Format}"), ct);
         if (!replaced)
             return connection.Blob; // someone else changed the record first; theirs stands
         logger.LogInformation("re-encrypted {Connection} under the configured KDF parameters", AccessTokenCache.KeyOf(connection));

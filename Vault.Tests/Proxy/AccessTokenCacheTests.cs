@@ -1,7 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Vault.Api.Tokens;
 using Vault.Crypto;
+using Vault.Crypto.Formats;
+using Vault.Storage;
 using Vault.Tests.Support;
 
 namespace Vault.Tests.Proxy;
@@ -65,5 +68,35 @@ public class AccessTokenCacheTests
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Forbidden, SecretGuessLimiter.FailuresPerWindow), statuses.Take(SecretGuessLimiter.FailuresPerWindow));
         Assert.All(statuses.Skip(SecretGuessLimiter.FailuresPerWindow), s => Assert.Equal((HttpStatusCode)429, s));
+    }
+
+    [Fact]
+    public async Task AMintThatStartsJustAfterAnotherStoredItsTokenUsesThatTokenInstead()
+    {
+        var cache = new AccessTokenCache();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var now = clock.GetUtcNow();
+        var connection = new Connection("t", "seller-1", "sp-api", "na", null, ConnectionStatus.Active, TokenFormats.V1, [1, 2, 3], now, now, null);
+        using var secret = SellerSecret.Parse(SellerSecret.Generate());
+        var verifier = new byte[AccessTokenCache.VerifierBytes];
+        cache.Verifier(connection, secret, verifier);
+        var mints = 0;
+        Task<AccessTokenResult> Mint()
+        {
+            mints++;
+            var at = clock.GetUtcNow();
+            return Task.FromResult(new AccessTokenResult(cache.Store(connection, verifier, "Atza|" + mints, at + TimeSpan.FromHours(1), at + TimeSpan.FromMinutes(55)), TokenFailure.None));
+        }
+
+        var first = await cache.GetOrMintAsync(connection, verifier, clock, Mint);
+        // A caller that missed the cache just before the first flight stored its token, and reached the flight after it ended.
+        var late = await cache.GetOrMintAsync(connection, verifier, clock, Mint);
+        Assert.Equal(1, mints);
+        Assert.Same(first.Entry, late.Entry);
+
+        clock.Advance(TimeSpan.FromMinutes(56));
+        var refreshed = await cache.GetOrMintAsync(connection, verifier, clock, Mint);
+        Assert.Equal(2, mints);
+        Assert.Equal("Atza|2", refreshed.AccessToken);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Vault.Api.Amazon;
 using Vault.Api.Proxy;
 
 namespace Vault.Tests.Proxy;
@@ -25,7 +26,7 @@ public class RestrictedOperationsTests
     [InlineData("GET", "/vendor/directFulfillment/shipping/2021-12-28/packingSlips/PO123")]
     public void AnOperationOnAmazonsListAlwaysGetsAnRdtNamingItsPath(string method, string path)
     {
-        var resource = RestrictedOperations.Match("sp-api", method, path, new HeaderDictionary(), out var error);
+        var resource = RestrictedOperations.Match(AmazonApi.SpApi, method, path, new HeaderDictionary(), out var error);
 
         Assert.Null(error);
         Assert.Equal(new RestrictedOperations.Resource(method, path, null), resource);
@@ -41,7 +42,7 @@ public class RestrictedOperationsTests
     [InlineData("POST", "/orders/v0/orders/123-1234567-1234567/address")]
     public void AnOperationThatNeedsNoRdtUnlessAskedGetsNone(string method, string path)
     {
-        Assert.Null(RestrictedOperations.Match("sp-api", method, path, new HeaderDictionary(), out var error));
+        Assert.Null(RestrictedOperations.Match(AmazonApi.SpApi, method, path, new HeaderDictionary(), out var error));
         Assert.Null(error);
     }
 
@@ -49,9 +50,9 @@ public class RestrictedOperationsTests
     public void TheCallerOptsInForAReportDocumentAndForDataElements()
     {
         const string document = "/reports/2021-06-30/documents/amzn1.spdoc.1.4.na.x";
-        var report = RestrictedOperations.Match("sp-api", "GET", document, new HeaderDictionary { [RestrictedOperations.RestrictedReportHeader] = "true" }, out var reportError);
-        var notRestricted = RestrictedOperations.Match("sp-api", "GET", document, new HeaderDictionary { [RestrictedOperations.RestrictedReportHeader] = "false" }, out var falseError);
-        var orders = RestrictedOperations.Match("sp-api", "GET", "/orders/v0/orders", new HeaderDictionary { [RestrictedOperations.DataElementsHeader] = "shippingAddress, buyerInfo" }, out var ordersError);
+        var report = RestrictedOperations.Match(AmazonApi.SpApi, "GET", document, new HeaderDictionary { [RestrictedOperations.RestrictedReportHeader] = "true" }, out var reportError);
+        var notRestricted = RestrictedOperations.Match(AmazonApi.SpApi, "GET", document, new HeaderDictionary { [RestrictedOperations.RestrictedReportHeader] = "false" }, out var falseError);
+        var orders = RestrictedOperations.Match(AmazonApi.SpApi, "GET", "/orders/v0/orders", new HeaderDictionary { [RestrictedOperations.DataElementsHeader] = "shippingAddress, buyerInfo" }, out var ordersError);
 
         Assert.Equal(new RestrictedOperations.Resource("GET", document, null), report);
         Assert.Null(notRestricted);

@@ -1,0 +1,46 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vault.Api.Extensions;
+using Vault.Api.Sellers;
+
+namespace Vault.Api.Proxy;
+
+/// <summary>
+/// The lead-in of a proxied call: the checked route, then the path (nothing in it may leave the Amazon host, and the
+/// vault's restricted-data headers must fit the operation), and only then the secret and the stored connection.
+/// </summary>
+public sealed class ProxiedCall : ILeadIn
+{
+    private readonly SellerConnection? _seller;
+
+    private ProxiedCall(SellerConnection seller, string pathAndQuery, RestrictedOperations.Resource? resource) =>
+        (_seller, PathAndQuery, Resource) = (seller, pathAndQuery, resource);
+
+    private ProxiedCall(ProblemHttpResult problem) => (Problem, PathAndQuery) = (problem, "");
+
+    public SellerConnection Seller => _seller ?? throw new InvalidOperationException("the proxied call failed its lead-in; the filter answers it");
+
+    /// <summary>The checked path and query after /v1/sellers/{sellerId}/{api}, as Amazon receives it.</summary>
+    public string PathAndQuery { get; }
+
+    /// <summary>The restricted resource the call needs a Restricted Data Token for, or null.</summary>
+    public RestrictedOperations.Resource? Resource { get; }
+
+    public ProblemHttpResult? Problem { get; }
+
+    public static async ValueTask<ProxiedCall?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var route = SellerRoute.Read(context);
+        if (route.Problem is { } routeProblem)
+            return new(routeProblem);
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (!ProxyPath.TryParse(rawTarget, out var pathAndQuery, out var path, out var reason))
+            return new(Problems.InvalidRequest("path: " + reason));
+        var resource = RestrictedOperations.Match(route.Api, context.Request.Method, path, context.Request.Headers, out var refusal);
+        if (refusal is not null)
+            return new(Problems.InvalidRequest(refusal));
+        var seller = await SellerConnection.LoadAsync(context, route);
+        return seller.Problem is { } problem ? new(problem) : new(seller, pathAndQuery, resource);
+    }
+}
