@@ -15,6 +15,7 @@ namespace Vault.Tests.Deploy;
 /// disturbed (one generation, the replica restores without the deleted row), and when the deleted bytes do leave
 /// the files (after Litestream's own checkpoint).
 /// </summary>
+[Trait("Category", "Slow")] // Litestream, moto and a vault process
 public sealed class LitestreamWalTruncationTests(ITestOutputHelper log)
 {
     private const int Run = 16;
