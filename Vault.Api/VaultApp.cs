@@ -44,7 +44,7 @@ public static class VaultApp
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IVaultStore>(_ => VaultStoreFactory.Create(options.Database, options.DatabaseOwner));
-        services.TryAddSingleton(KdfGate.ForThisMachine());
+        services.TryAddSingleton(provider => KdfGate.ForThisMachine(provider.GetRequiredService<VaultMetrics>()));
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
         services.AddSingleton<AccessTokenCache>();
@@ -69,7 +69,6 @@ public static class VaultApp
         app.UseServedMethodsOnly();
         app.UseBodyLimits();
         app.UseRouting();
-        app.UseVaultMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -82,7 +81,7 @@ public static class VaultApp
         app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.
-        app.Logger.LogInformation("key derivation: scrypt by {ScryptEngine}", Vault.Crypto.Kdf.Scrypt.Default.Name);
+        VaultAppLog.ScryptEngine(app.Logger, Vault.Crypto.Kdf.Scrypt.Default.Name);
         return app;
     }
 
@@ -94,7 +93,7 @@ public static class VaultApp
         if (store is Vault.Storage.Postgres.PostgresVaultStore postgres)
         {
             foreach (var warning in postgres.Warnings)
-                app.Logger.LogWarning("database: {Warning}", warning);
+                VaultAppLog.DatabaseWarning(app.Logger, warning);
         }
     }
 }

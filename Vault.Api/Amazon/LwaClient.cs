@@ -12,7 +12,7 @@ namespace Vault.Api.Amazon;
 /// https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api#step-1-request-a-login-with-amazon-access-token
 /// Retries, timeouts and the circuit breaker come from the resilience pipeline registered with this HttpClient.
 /// </summary>
-public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options)
+public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options, Extensions.VaultMetrics metrics)
 {
     public const string TokenPath = "auth/o2/token";
 
@@ -25,7 +25,7 @@ public sealed class LwaClient(HttpClient http, AmazonEndpoints endpoints, VaultO
     private async Task<LwaResult> PostAsync(Region region, string api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
         var result = await SendAsync(region, api, fields, ct);
-        Extensions.VaultMetrics.LwaCalls.WithLabels(fields[0].Value, result.Failure.ToString()).Inc();
+        metrics.LwaCall(fields[0].Value, result.Failure);
         return result;
     }
 

@@ -102,10 +102,10 @@ public static class ProxyApi
         var error = await services.GetRequiredService<IHttpForwarder>().SendAsync(context, hostBase.AbsoluteUri, invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
-            VaultMetrics.AmazonResponses.WithLabels(host, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+            services.GetRequiredService<VaultMetrics>().AmazonResponse(host, context.Response.StatusCode);
             return;
         }
-        VaultMetrics.AmazonResponses.WithLabels(host, "error").Inc();
+        services.GetRequiredService<VaultMetrics>().AmazonError(host);
         var exception = context.GetForwarderErrorFeature()?.Exception;
         context.Response.Clear();
         var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;
