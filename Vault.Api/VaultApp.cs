@@ -45,7 +45,7 @@ public static class VaultApp
         services.AddVaultOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IVaultStore>(sp => VaultStoreFactory.Create(options.Database, options.DatabaseOwner, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(KdfGate.ForThisMachine());
+        services.TryAddSingleton(provider => KdfGate.ForThisMachine(provider.GetRequiredService<VaultMetrics>()));
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
         services.AddSingleton<AccessTokenCache>();
@@ -72,7 +72,6 @@ public static class VaultApp
         app.UseServedMethodsOnly();
         app.UseBodyLimits();
         app.UseRouting();
-        app.UseVaultMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -85,7 +84,7 @@ public static class VaultApp
         app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).WithLeadIns().MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.
-        app.Logger.LogInformation("key derivation: scrypt by {ScryptEngine}", Vault.Crypto.Kdf.Scrypt.Default.Name);
+        VaultAppLog.ScryptEngine(app.Logger, Vault.Crypto.Kdf.Scrypt.Default.Name);
         return app;
     }
 
@@ -93,6 +92,6 @@ public static class VaultApp
     public static async Task MigrateAsync(this WebApplication app)
     {
         foreach (var warning in await app.Services.GetRequiredService<IVaultStore>().MigrateAsync())
-            app.Logger.LogWarning("database: {Warning}", warning);
+            VaultAppLog.DatabaseWarning(app.Logger, warning);
     }
 }

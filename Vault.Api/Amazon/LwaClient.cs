@@ -13,7 +13,7 @@ namespace Vault.Api.Amazon;
 /// Refreshes take the retries, timeouts and circuit breaker of the resilience pipeline registered with this HttpClient;
 /// code exchanges go through <see cref="CodeExchangeClient"/>, one attempt and a timeout (AmazonHttpExtensions).
 /// </summary>
-public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options)
+public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, Extensions.VaultMetrics metrics)
 {
     public const string TokenPath = "auth/o2/token";
 
@@ -32,7 +32,7 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
     private async Task<LwaResult> PostAsync(HttpClient client, Region region, AmazonApi api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
         var result = await SendAsync(client, region, api, fields, ct);
-        Extensions.VaultMetrics.LwaCalls.WithLabels(fields[0].Value, result.Failure.ToString()).Inc();
+        metrics.LwaCall(fields[0].Value, result.Failure);
         return result;
     }
 

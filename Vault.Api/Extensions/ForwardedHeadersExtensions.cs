@@ -46,7 +46,7 @@ public static class ForwardedHeadersExtensions
         if (!options.ReadsClientFromHeader)
             return app;
         app.UseForwardedHeaders();
-        app.Logger.LogInformation("client address: from {Header}, trusted from {Peers}", options.ClientIpHeader ?? "X-Forwarded-For",
+        ForwardedHeadersLog.ClientAddress(app.Logger, options.ClientIpHeader ?? "X-Forwarded-For",
             options.TrustedProxies.Count == 0 ? "any peer (CLIENT_IP_HEADER without TRUSTED_PROXIES)" : string.Join(", ", options.TrustedProxies));
         return app;
     }

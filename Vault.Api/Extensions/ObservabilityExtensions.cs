@@ -1,11 +1,10 @@
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Prometheus;
 
 namespace Vault.Api.Extensions;
 
 /// <summary>
-/// JSON logs with the request id in scope; Prometheus metrics on /metrics; OpenTelemetry tracing when the
+/// JSON logs with the request id in scope; this app's metrics on /metrics (PrometheusExport); OpenTelemetry tracing when the
 /// standard OTEL_ variables ask for it. ASP.NET Core's and YARP's per-request information logs (and the redirect
 /// results') are off: they print full URLs, and the OAuth URLs carry tickets, states and authorization codes.
 /// </summary>
@@ -27,6 +26,9 @@ public static class ObservabilityExtensions
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<VaultMetrics>();
+        builder.Services.AddSingleton<PrometheusExport>();
 
         if (TracingRequested(builder.Configuration))
         {
@@ -46,9 +48,9 @@ public static class ObservabilityExtensions
         || string.Equals(config["OTEL_TRACES_EXPORTER"], "otlp", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Kestrel accepts any token as a method, and prometheus-net copies the method into a label: "Q1 /healthz", "Q2
-    /// /healthz", … would each add series to /metrics, without bound and without credentials. Only the methods the
-    /// vault serves go further; any other (including "get": methods are case-sensitive) is 405 before routing and metrics.
+    /// Kestrel accepts any token as a method: "Q1 /healthz", "Q2 /healthz", … reach every middleware, without bound and
+    /// without credentials (ASP.NET Core's request metrics count them all as method "_OTHER"). Only the methods the vault
+    /// serves go further; any other (including "get": methods are case-sensitive) is 405 before routing.
     /// </summary>
     public static IApplicationBuilder UseServedMethodsOnly(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -69,12 +71,11 @@ public static class ObservabilityExtensions
         _ => false,
     };
 
-    public static IApplicationBuilder UseVaultMetrics(this IApplicationBuilder app) =>
-        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
-
     public static IEndpointRouteBuilder MapVaultMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapMetrics("/metrics").ExcludeFromDescription();
+        // Resolved now, not at the first scrape: its listener must be there for the first request.
+        var export = app.ServiceProvider.GetRequiredService<PrometheusExport>();
+        app.MapGet("/metrics", export.WriteAsync).ExcludeFromDescription();
         return app;
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, Vau
         var exchange = await lwa.ExchangeCodeAsync(region, api, code, options.CallbackUri, ct);
         if (!exchange.Succeeded || exchange.RefreshToken is null)
         {
-            logger.LogWarning("code exchange for {Tenant}/{SellerId}/{Api} failed: {Failure} {AmazonCode}", ticket.Tenant, ticket.SellerId, ticket.Api, exchange.Failure, exchange.AmazonCode);
+            OAuthConnectorLog.CodeExchangeFailed(logger, ticket.Tenant, ticket.SellerId, ticket.Api, exchange.Failure, exchange.AmazonCode);
             return await FailAsync(context, ticket, "connection.failed", exchange.Failure == LwaFailure.Timeout ? "amazon_timeout" : "amazon_error", ct);
         }
 

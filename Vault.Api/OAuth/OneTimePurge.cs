@@ -25,7 +25,7 @@ public sealed class OneTimePurge(IVaultStore store, TimeProvider clock, ILogger<
                 catch (DbException e)
                 {
                     // The next tick tries again; a database that stays down shows in /readyz as well.
-                    logger.LogWarning(e, "purging expired OAuth tickets and states failed");
+                    OneTimePurgeLog.PurgeFailed(logger, e);
                 }
             }
         }

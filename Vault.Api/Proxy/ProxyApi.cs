@@ -27,7 +27,7 @@ public static class ProxyApi
 
     private static async Task<IResult> ForwardAsync(
         ProxiedCall call, HttpContext context, TokenAccess tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
-        AmazonInvoker invoker, IHttpForwarder forwarder)
+        AmazonInvoker invoker, IHttpForwarder forwarder, VaultMetrics metrics)
     {
         var (route, connection) = (call.Seller.Route, call.Seller.Connection);
         var access = await tokens.GetAccessTokenAsync(route.Caller, connection, call.Seller.Secret, context.RequestAborted);
@@ -51,10 +51,10 @@ public static class ProxyApi
         var error = await forwarder.SendAsync(context, hostBase.AbsoluteUri, invoker.Invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
-            VaultMetrics.AmazonResponses.WithLabels(host, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+            metrics.AmazonResponse(host, context.Response.StatusCode);
             return Results.Empty; // YARP wrote Amazon's answer
         }
-        VaultMetrics.AmazonResponses.WithLabels(host, "error").Inc();
+        metrics.AmazonError(host);
         var exception = context.GetForwarderErrorFeature()?.Exception;
         context.Response.Clear();
         var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;

@@ -1,4 +1,3 @@
-using Prometheus;
 using Vault.Api.Extensions;
 
 namespace Vault.Api.Tokens;
@@ -9,7 +8,7 @@ namespace Vault.Api.Tokens;
 /// requests cannot exhaust memory. No tenant may hold more than half the queue, so one tenant's flood leaves
 /// room for everyone else's derivations.
 /// </summary>
-public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
+public sealed class KdfGate(int concurrency, int queueLimit, VaultMetrics? metrics = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private readonly Lock _queue = new();
@@ -17,10 +16,10 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
     private int _waiting;
     private long _derivations;
 
-    public static KdfGate ForThisMachine()
+    public static KdfGate ForThisMachine(VaultMetrics metrics)
     {
         ScryptMemory.ReturnBuffersToTheSystem();
-        return new(Environment.ProcessorCount, Environment.ProcessorCount * 32);
+        return new(Environment.ProcessorCount, Environment.ProcessorCount * 32, metrics);
     }
 
     /// <summary>Derivations run since start (metrics, and tests that prove a cache hit derived nothing).</summary>
@@ -40,7 +39,7 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
     {
         if (!TryQueue(tenant))
         {
-            VaultMetrics.KdfRefused.Inc();
+            metrics?.KdfRefused();
             return (false, default!);
         }
         try
@@ -54,7 +53,7 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
         try
         {
             Interlocked.Increment(ref _derivations);
-            using (VaultMetrics.KdfSeconds.NewTimer())
+            using (metrics?.TimeKdf())
                 return (true, derive());
         }
         finally
@@ -71,7 +70,7 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
             if (_waiting >= queueLimit || mine >= TenantShare)
                 return false;
             _waitingByTenant[tenant] = mine + 1;
-            VaultMetrics.KdfQueue.Set(Interlocked.Increment(ref _waiting));
+            metrics?.KdfQueueLength(Interlocked.Increment(ref _waiting));
             return true;
         }
     }
@@ -85,7 +84,7 @@ public sealed class KdfGate(int concurrency, int queueLimit) : IDisposable
                 _waitingByTenant.Remove(tenant);
             else
                 _waitingByTenant[tenant] = mine;
-            VaultMetrics.KdfQueue.Set(Interlocked.Decrement(ref _waiting));
+            metrics?.KdfQueueLength(Interlocked.Decrement(ref _waiting));
         }
     }
 

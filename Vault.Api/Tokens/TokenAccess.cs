@@ -14,7 +14,7 @@ namespace Vault.Api.Tokens;
 /// </summary>
 public sealed class TokenAccess(
     IVaultStore store, VaultOptions options, KdfGate kdf, TokenSealer sealer, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa,
-    TimeProvider clock, ILogger<TokenAccess> logger)
+    TimeProvider clock, VaultMetrics metrics, ILogger<TokenAccess> logger)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
@@ -45,7 +45,7 @@ public sealed class TokenAccess(
                 wrongGuess = true;
                 cache.ForgetProven(connection, verifier);
                 if (opened.Failure == OpenFailure.Corrupt)
-                    logger.LogError("stored record for {Connection} is corrupt", key);
+                    TokenAccessLog.RecordCorrupt(logger, connection.Tenant, connection.SellerId, connection.Api);
                 return new(null, opened.Failure == OpenFailure.Corrupt ? TokenFailure.Corrupt : TokenFailure.SecretMismatch);
             }
             cache.RememberProven(connection, verifier);
@@ -72,11 +72,11 @@ public sealed class TokenAccess(
         cache.Verifier(connection, secret, probe);
         if (cache.Find(connection, probe, clock.GetUtcNow()) is { } entry)
         {
-            VaultMetrics.AccessTokenCacheHits.Inc();
+            metrics.AccessTokenCacheHit();
             await TouchAsync(connection, entry);
             return new AccessTokenResult(entry, TokenFailure.None);
         }
-        VaultMetrics.AccessTokenCacheMisses.Inc();
+        metrics.AccessTokenCacheMiss();
         var verifier = probe.ToArray();
         var result = await cache.GetOrMintAsync(connection, verifier, clock, () => MintAsync(caller, connection, secret, verifier, CancellationToken.None));
         if (result.Entry is { } minted)
@@ -110,7 +110,7 @@ public sealed class TokenAccess(
             case LwaFailure.Timeout:
                 return AccessTokenResult.Failed(TokenFailure.AmazonTimeout);
             default:
-                logger.LogWarning("LWA refresh for {Connection} failed: {Failure} {AmazonCode}", AccessTokenCache.KeyOf(connection), result.Failure, result.AmazonCode);
+                TokenAccessLog.RefreshFailed(logger, connection.Tenant, connection.SellerId, connection.Api, result.Failure, result.AmazonCode);
                 return AccessTokenResult.Failed(TokenFailure.AmazonError);
         }
     }
@@ -126,7 +126,7 @@ public sealed class TokenAccess(
             caller.Event(connection.Tenant, "connection.upgraded", connection.SellerId, connection.Api, connection.Region, $"from {connection.Format}"), ct);
         if (!replaced)
             return connection.Blob; // someone else changed the record first; theirs stands
-        logger.LogInformation("re-encrypted {Connection} under the configured KDF parameters", AccessTokenCache.KeyOf(connection));
+        TokenAccessLog.ReEncrypted(logger, connection.Tenant, connection.SellerId, connection.Api);
         return sealedBlob;
     }
 

@@ -21,13 +21,15 @@ public static class DataBorderEnvelope
 
     public static ScryptParameters Parameters => ScryptParameters.Default;
 
-    public static byte[] Seal(string token, SellerSecret secret)
+    public static byte[] Seal(string token, SellerSecret secret) => Seal(token, secret, new byte[Vault.Crypto.Kdf.KdfParameters.KeyLength]);
+
+    /// <summary>Derives into <paramref name="key"/> and zeroes it before returning (tests pass a buffer they can check).</summary>
+    internal static byte[] Seal(string token, SellerSecret secret, byte[] key)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         var plaintext = Encoding.UTF8.GetBytes(token);
         var salt = RandomNumberGenerator.GetBytes(SaltLength);
         var iv = RandomNumberGenerator.GetBytes(IvLength);
-        var key = new byte[Vault.Crypto.Kdf.KdfParameters.KeyLength];
         try
         {
             Scrypt.Default.Derive(secret.Utf8, salt, Parameters, key);
@@ -47,7 +49,7 @@ public static class DataBorderEnvelope
         }
         finally
         {
-            KeyBuffers.Release(key);
+            CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
@@ -63,7 +65,10 @@ public static class DataBorderEnvelope
         return Convert.TryFromBase64String(text.Trim(), buffer, out var written) ? buffer[..written] : null;
     }
 
-    public static OpenResult Open(ReadOnlySpan<byte> blob, SellerSecret secret)
+    public static OpenResult Open(ReadOnlySpan<byte> blob, SellerSecret secret) => Open(blob, secret, new byte[Vault.Crypto.Kdf.KdfParameters.KeyLength]);
+
+    /// <summary>Derives into <paramref name="key"/> and zeroes it before returning, whether the secret opened the blob or not.</summary>
+    internal static OpenResult Open(ReadOnlySpan<byte> blob, SellerSecret secret, byte[] key)
     {
         if (blob.Length <= PrefixLength)
             return OpenResult.Corrupt;
@@ -72,7 +77,6 @@ public static class DataBorderEnvelope
         var tag = blob.Slice(SaltLength + IvLength, TagLength);
         var ciphertext = blob[PrefixLength..];
 
-        var key = new byte[Vault.Crypto.Kdf.KdfParameters.KeyLength];
         var input = new byte[ciphertext.Length + TagLength];
         var plaintext = new byte[ciphertext.Length];
         try
@@ -91,7 +95,7 @@ public static class DataBorderEnvelope
         }
         finally
         {
-            KeyBuffers.Release(key);
+            CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(input);
             CryptographicOperations.ZeroMemory(plaintext);
         }

@@ -14,6 +14,13 @@ public static class V1Envelope
 
     public static byte[] Seal(string token, SellerSecret secret, TokenBinding binding, KdfParameters parameters)
     {
+        Span<byte> key = stackalloc byte[KdfParameters.KeyLength];
+        return Seal(token, secret, binding, parameters, key);
+    }
+
+    /// <summary>Derives into <paramref name="key"/> and zeroes it before returning (tests pass a buffer they can check).</summary>
+    internal static byte[] Seal(string token, SellerSecret secret, TokenBinding binding, KdfParameters parameters, Span<byte> key)
+    {
         ArgumentException.ThrowIfNullOrEmpty(token);
         var header = V1Header.Encode(parameters);
         var plaintext = Encoding.UTF8.GetBytes(token);
@@ -22,8 +29,6 @@ public static class V1Envelope
         header.CopyTo(blob, 0);
         RandomNumberGenerator.Fill(layout.Salt);
         RandomNumberGenerator.Fill(layout.Nonce);
-
-        Span<byte> key = stackalloc byte[KdfParameters.KeyLength];
         try
         {
             KeyDerivation.Derive(parameters, secret.Utf8, layout.Salt, key);
@@ -33,18 +38,24 @@ public static class V1Envelope
         }
         finally
         {
-            KeyBuffers.Release(key);
+            CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
 
     public static OpenResult Open(ReadOnlySpan<byte> blob, SellerSecret secret, TokenBinding binding)
     {
+        Span<byte> key = stackalloc byte[KdfParameters.KeyLength];
+        return Open(blob, secret, binding, key);
+    }
+
+    /// <summary>Derives into <paramref name="key"/> and zeroes it before returning, whether the secret opened the blob or not.</summary>
+    internal static OpenResult Open(ReadOnlySpan<byte> blob, SellerSecret secret, TokenBinding binding, Span<byte> key)
+    {
         if (!TryReadParameters(blob, out var parameters, out var headerLength))
             return OpenResult.Corrupt;
         var layout = new ReadOnlyLayout(blob, headerLength);
         var plaintext = new byte[layout.Ciphertext.Length];
-        Span<byte> key = stackalloc byte[KdfParameters.KeyLength];
         try
         {
             KeyDerivation.Derive(parameters!, secret.Utf8, layout.Salt, key);
@@ -58,7 +69,7 @@ public static class V1Envelope
         }
         finally
         {
-            KeyBuffers.Release(key);
+            CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }

@@ -135,8 +135,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             output.WriteLine($"VmRSS MiB: start {samples[0].RssKiB / 1024.0:F1}, after {warmUp:F0} s warm-up {baseline / 1024.0:F1}, "
                 + $"end {final / 1024.0:F1} ({growth * 100:+0.0;-0.0} %), peak {samples.Max(s => s.RssKiB) / 1024.0:F1}");
             output.WriteLine("RSS MiB per 5 s: " + string.Join(" ", samples.Where((_, i) => i % 5 == 0).Select(s => (s.RssKiB / 1024.0).ToString("F0", CultureInfo.InvariantCulture))));
-            output.WriteLine($"vault's own metrics at the end: GC heap {Metric(metrics, "dotnet_total_memory_bytes") / 1048576:F1} MiB, "
-                + $"working set {Metric(metrics, "process_working_set_bytes") / 1048576:F1} MiB");
+            output.WriteLine($"vault's own metrics at the end: GC committed {Metric(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576:F1} MiB, "
+                + $"working set {Metric(metrics, "dotnet_process_memory_working_set_bytes") / 1048576:F1} MiB");
 
             Assert.True(counts.ByKind.Values.All(c => c.Failed == 0), "failed requests: " + string.Join("; ", counts.Failures));
             foreach (var kind in (string[])["proxy", "list", "verify", "import"])

@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vault.AmazonSimulator;
+using Vault.Api.Extensions;
 
 namespace Vault.Tests.Support;
 
@@ -307,36 +309,20 @@ public static class AuditDump
     }
 }
 
-/// <summary>The /metrics text of a vault, kept (cumulative per process) for the leak scan.</summary>
+/// <summary>The /metrics text of each vault, kept for the leak scan.</summary>
 public static class MetricsDump
 {
-    private static long _lastCapture = long.MinValue / 2;
-
-    static MetricsDump()
-    {
-        // In-process vaults share prometheus-net's static registry: its text at exit holds every label any of them set.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => CaptureInProcess(force: true);
-    }
-
-    /// <summary>
-    /// What /metrics of every in-process vault shows (one static registry). Written at most every 15 s and at exit: the
-    /// text only grows (label sets are never removed), and with hundreds of vaults per run it reaches megabytes.
-    /// </summary>
-    public static void CaptureInProcess(bool force = false)
+    /// <summary>An in-process vault's own metrics (each app has its own), appended to this process's file as it stops.</summary>
+    public static void Capture(IServiceProvider services)
     {
         if (!TestSecrets.Enabled)
             return;
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastCapture);
-        if (!force && (now - last < 15_000 || Interlocked.CompareExchange(ref _lastCapture, now, last) != last))
-            return;
         try
         {
-            using var text = new MemoryStream();
-            Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(text).GetAwaiter().GetResult();
-            TestSecrets.Write(TestSecrets.MetricsFolder, $"{Environment.ProcessId}.txt", Encoding.UTF8.GetString(text.ToArray()));
+            var text = services.GetRequiredService<PrometheusExport>().Render();
+            TestSecrets.Append(TestSecrets.MetricsFolder, $"{Environment.ProcessId}.txt", text);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
             TestSecrets.RecordError(e);
         }

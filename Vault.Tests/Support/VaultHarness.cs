@@ -146,7 +146,7 @@ public sealed class VaultHarness : IAsyncDisposable
     {
         if (TestSecrets.Enabled)
         {
-            MetricsDump.CaptureInProcess();
+            MetricsDump.Capture(_vault.Services);
             SimulatorSecrets.Register(Simulator.State);
         }
         Http.Dispose();
