@@ -1,6 +1,11 @@
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.Forwarding;
+using Vault.Api.Limits;
+using Vault.Api.Observability;
+using Vault.Api.OpenApi;
 using Vault.Api.OAuth;
 using Vault.Api.Proxy;
 using Vault.Api.Sellers;

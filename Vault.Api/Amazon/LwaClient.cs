@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Vault.Api.Configuration;
+using Vault.Api.Observability;
 
 namespace Vault.Api.Amazon;
 
@@ -13,7 +14,7 @@ namespace Vault.Api.Amazon;
 /// Refreshes take the retries, timeouts and circuit breaker of the resilience pipeline registered with this HttpClient;
 /// code exchanges go through <see cref="CodeExchangeClient"/>, one attempt and a timeout (AmazonHttpExtensions).
 /// </summary>
-public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, Extensions.VaultMetrics metrics)
+public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, VaultMetrics metrics)
 {
     public const string TokenPath = "auth/o2/token";
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vault.Api.Amazon;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Sellers;
 using Vault.Crypto.Formats;
 using Vault.Storage;
 
@@ -87,7 +88,7 @@ public static class ImportDataBorderCommand
         {
             return (null, "not a JSON object with sellerId, api, region, dataBorderBlob and optional tenant");
         }
-        var tenant = row?.Tenant ?? Scopes.DefaultTenant;
+        var tenant = row?.Tenant ?? CallerClaims.DefaultTenant;
         if (row is null || !Identifiers.IsValid(row.SellerId))
             return (null, "sellerId: 1-128 characters of A-Z a-z 0-9 . _ : -");
         if (!Identifiers.IsValid(tenant))

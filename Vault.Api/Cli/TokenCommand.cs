@@ -3,7 +3,8 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Sellers;
 
 namespace Vault.Api.Cli;
 
@@ -13,7 +14,7 @@ public static class TokenCommand
     public static Command Create()
     {
         var scope = new Option<string>("--scope") { Description = "space-separated scopes: " + string.Join(' ', Scopes.All), Required = true };
-        var tenant = new Option<string>("--tenant") { Description = "the tenant claim", DefaultValueFactory = _ => Scopes.DefaultTenant };
+        var tenant = new Option<string>("--tenant") { Description = "the tenant claim", DefaultValueFactory = _ => CallerClaims.DefaultTenant };
         var subject = new Option<string>("--subject") { Description = "who the caller is (sub), recorded in the audit log", DefaultValueFactory = _ => "cli" };
         var minutes = new Option<int>("--minutes") { Description = "lifetime, 1 to 1440", DefaultValueFactory = _ => 60 };
         var mint = new Command("mint", "Print an HS256 JWT signed with JWT_SECRET.") { scope, tenant, subject, minutes };

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Sellers;
 using Vault.Crypto;
 using Vault.Crypto.Formats;
 using Vault.Api.Tokens;

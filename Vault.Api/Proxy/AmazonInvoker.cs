@@ -31,7 +31,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             {
                 // Without OpenTelemetry tracing nobody consumes an outgoing span, and Amazon needs no traceparent: no
                 // propagator means no DiagnosticsHandler (an Activity, tags and a redacted URL per call).
-                ActivityHeadersPropagator = Extensions.ObservabilityExtensions.TracingRequested(provider.GetRequiredService<IConfiguration>())
+                ActivityHeadersPropagator = Observability.ObservabilityExtensions.TracingRequested(provider.GetRequiredService<IConfiguration>())
                     ? System.Diagnostics.DistributedContextPropagator.Current
                     : null,
                 UseProxy = false,

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Errors;
 using Vault.Api.Sellers;
 
 namespace Vault.Api.Proxy;

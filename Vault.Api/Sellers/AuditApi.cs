@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.OpenApi;
 using Vault.Storage;
 
 namespace Vault.Api.Sellers;

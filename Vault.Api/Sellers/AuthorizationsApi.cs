@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.OpenApi;
 using Vault.Api.OAuth;
 using Vault.Storage;
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.OpenApi;
 using Vault.Api.Tokens;
 using Vault.Crypto.Formats;
 using Vault.Storage;

@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Amazon;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.Limits;
+using Vault.Api.OpenApi;
 using Vault.Api.Tokens;
 using Vault.Crypto.Formats;
 using Vault.Storage;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Errors;
 
 namespace Vault.Api.Sellers;
 

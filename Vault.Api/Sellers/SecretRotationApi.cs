@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.OpenApi;
 using Vault.Api.Tokens;
 using Vault.Crypto;
 using Vault.Crypto.Formats;

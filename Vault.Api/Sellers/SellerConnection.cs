@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Errors;
 using Vault.Crypto;
 using Vault.Storage;
 

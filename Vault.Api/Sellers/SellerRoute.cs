@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Amazon;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
 
 namespace Vault.Api.Sellers;
 

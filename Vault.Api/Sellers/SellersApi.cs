@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
+using Vault.Api.OpenApi;
 using Vault.Api.Tokens;
 using Vault.Storage;
 

@@ -1,4 +1,4 @@
-using Vault.Api.Extensions;
+using Vault.Api.Observability;
 
 namespace Vault.Api.Tokens;
 

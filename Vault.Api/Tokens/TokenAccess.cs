@@ -1,6 +1,7 @@
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
-using Vault.Api.Extensions;
+using Vault.Api.Observability;
+using Vault.Api.Sellers;
 using Vault.Crypto;
 using Vault.Crypto.Formats;
 using Vault.Storage;

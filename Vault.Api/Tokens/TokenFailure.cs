@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Errors;
 
 namespace Vault.Api.Tokens;
 
@@ -41,22 +41,4 @@ public static class TokenFailureProblems
         }
         await failure.ToProblem().ExecuteAsync(context);
     }
-}
-
-/// <summary>A decrypted refresh token and the blob it is now stored under (a new one when the record was upgraded), or why not.</summary>
-public readonly record struct OpenedToken(Crypto.Formats.RefreshToken? Token, TokenFailure Failure, byte[]? Blob = null);
-
-/// <summary>
-/// The cache entry holding the connection's access token (and its RDTs), or why there is none. The entry is the one
-/// this request minted or found, whatever the stored row now holds. Never printed.
-/// </summary>
-public sealed record AccessTokenResult(AccessTokenCache.Entry? Entry, TokenFailure Failure)
-{
-    public string? AccessToken => Entry?.AccessToken;
-
-    public DateTimeOffset ExpiresAt => Entry?.ExpiresAt ?? default;
-
-    public static AccessTokenResult Failed(TokenFailure failure) => new(null, failure);
-
-    public override string ToString() => $"AccessTokenResult {{ Failure = {Failure}, ExpiresAt = {ExpiresAt:O} }}";
 }

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Vault.Api.Extensions;
+using Vault.Api.Auth;
 using Vault.Tests.Simulator;
 
 namespace Vault.Tests.Auth;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vault.Api.Extensions;
+using Vault.Api.Errors;
 using Vault.Tests.Deploy;
 
 namespace Vault.Tests.Contract;

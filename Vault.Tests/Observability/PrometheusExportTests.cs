@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Vault.Api.Amazon;
-using Vault.Api.Extensions;
+using Vault.Api.Observability;
 
 namespace Vault.Tests.Observability;
 

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Vault.Api.Extensions;
+using Vault.Api.Observability;
 using Vault.Api.Tokens;
 using Vault.Tests.Support;
 

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vault.AmazonSimulator;
-using Vault.Api.Extensions;
+using Vault.Api.Observability;
 
 namespace Vault.Tests.Support;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Auth;
 
 /// <summary>
 /// The JWT bearer handler's token handler, remembering each token that validated until its <c>exp</c>: a WMS sends

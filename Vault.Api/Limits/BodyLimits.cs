@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
+using Vault.Api.Errors;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Limits;
 
 /// <summary>
 /// The vault's own endpoints take small JSON bodies; proxied calls may carry real payloads to Amazon.

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Errors;
 
 /// <summary>
 /// The error answers of docs/API.md: application/problem+json with a stable <c>code</c> and the request id.

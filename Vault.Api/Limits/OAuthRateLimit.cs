@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Vault.Api.OAuth;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Limits;
 
 /// <summary>
 /// Partitions for the browsers' /oauth/* routes: 60 requests a minute per client address. A callback that carries a

@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Vault.Api.Auth;
+using Vault.Api.Errors;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Limits;
 
 /// <summary>The vault's own limits (docs/API.md 429 rate_limited), with ASP.NET Core's rate limiter.</summary>
 public static class RateLimitExtensions

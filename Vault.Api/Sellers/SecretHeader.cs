@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Crypto;
+using Vault.Api.Errors;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Sellers;
 
 /// <summary>Reads the seller secret headers; a missing, repeated or malformed header is refused before any KDF work.</summary>
 public static class SecretHeader

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Numerics;
 using System.Text;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 /// <summary>
 /// /metrics for one app: a <see cref="MeterListener"/> that takes the instruments of this app's own meters (the vault's

@@ -7,8 +7,10 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Vault.Api.Configuration;
+using Vault.Api.Errors;
+using Vault.Api.Sellers;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Auth;
 
 /// <summary>Caller authentication (docs/API.md "Callers and credentials") with ASP.NET Core's JWT bearer handler.</summary>
 public static class AuthenticationExtensions
@@ -115,13 +117,13 @@ public static class AuthenticationExtensions
             named ??= claim.Value;
             count++;
         }
-        var tenant = named ?? Scopes.DefaultTenant;
+        var tenant = named ?? CallerClaims.DefaultTenant;
         if (count > 1 || !Identifiers.IsValid(tenant))
         {
             context.Fail("the tenant claim is not one valid identifier");
             return Task.CompletedTask;
         }
-        context.Principal.Identities.First().AddClaim(new Claim(Scopes.TenantClaimType, tenant));
+        context.Principal.Identities.First().AddClaim(new Claim(CallerClaims.TenantClaimType, tenant));
         return Task.CompletedTask;
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 /// <summary>
 /// One instrument as one Prometheus metric family: its name, type and series (one per tag set). Recording finds the

@@ -2,7 +2,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Auth;
 
 /// <summary>
 /// Reads a bare JWKS document (not an OpenID discovery document) into the configuration type the JWT

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Errors;
 
 public static class ProblemDetailsExtensions
 {

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Vault.Api.Configuration;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Forwarding;
 
 /// <summary>
 /// The client's address behind a proxy, with ASP.NET Core's forwarded-headers middleware and explicit trust only:

@@ -1,4 +1,5 @@
-namespace Vault.Api.Extensions;
+using Vault.Api.Sellers;
+namespace Vault.Api.OpenApi;
 
 /// <summary>A request header an operation needs that is not a bound parameter (the seller secrets, read by hand).</summary>
 public sealed record HeaderParameterMetadata(string Name, string Description);

@@ -1,6 +1,7 @@
 using Vault.Storage;
+using Vault.Api.Auth;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Sellers;
 
 /// <summary>
 /// Who a request acts for, for audit rows: the JWT subject (or the actor an OAuth ticket carries), the request id and

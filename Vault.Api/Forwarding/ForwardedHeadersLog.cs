@@ -1,4 +1,4 @@
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Forwarding;
 
 /// <summary>What <see cref="ForwardedHeadersExtensions"/> says once at start.</summary>
 internal static partial class ForwardedHeadersLog

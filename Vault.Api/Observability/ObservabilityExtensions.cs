@@ -1,7 +1,8 @@
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Vault.Api.Errors;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 /// <summary>
 /// JSON logs with the request id in scope; this app's metrics on /metrics (PrometheusExport); OpenTelemetry tracing when the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 /// <summary>
 /// One tag set of a metric family: a value (counters and gauges) or bucket counts and a sum (histograms), updated

@@ -7,8 +7,10 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.OpenApi;
 using Vault.Api.Sellers;
+using Vault.Api.Errors;
+using Vault.Api.Observability;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.OpenApi;
 
 /// <summary>
 /// The OpenAPI document at /openapi/v1.json: the management API with its request bodies, answers, problems, the

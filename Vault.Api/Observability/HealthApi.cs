@@ -1,6 +1,6 @@
 using Vault.Storage;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 public static class HealthApi
 {

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Vault.Api.Errors;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Sellers;
 
 /// <summary>Seller ids (docs/API.md "Identifiers"); tenants follow the same rules so both embed safely in AAD text and logs.</summary>
 public static partial class Identifiers

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Vault.Api.Amazon;
 
-namespace Vault.Api.Extensions;
+namespace Vault.Api.Observability;
 
 /// <summary>
 /// The vault's own instruments, one set per app (created from its <see cref="IMeterFactory"/>, so two vaults in one
