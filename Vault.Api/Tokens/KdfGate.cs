@@ -70,7 +70,8 @@ public sealed class KdfGate(int concurrency, int queueLimit, VaultMetrics? metri
             if (_waiting >= queueLimit || mine >= TenantShare)
                 return false;
             _waitingByTenant[tenant] = mine + 1;
-            metrics?.KdfQueueLength(Interlocked.Increment(ref _waiting));
+            var waiting = Interlocked.Increment(ref _waiting);
+            metrics?.KdfQueueLength(waiting);
             return true;
         }
     }
@@ -84,7 +85,8 @@ public sealed class KdfGate(int concurrency, int queueLimit, VaultMetrics? metri
                 _waitingByTenant.Remove(tenant);
             else
                 _waitingByTenant[tenant] = mine;
-            metrics?.KdfQueueLength(Interlocked.Decrement(ref _waiting));
+            var waiting = Interlocked.Decrement(ref _waiting);
+            metrics?.KdfQueueLength(waiting);
         }
     }
 
