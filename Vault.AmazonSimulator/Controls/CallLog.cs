@@ -37,29 +37,29 @@ public sealed class CallLog
     /// <summary>A long-running demo keeps only the most recent calls, so the log cannot grow without bound.</summary>
     public const int Capacity = 10_000;
 
-    private readonly ConcurrentQueue<CallRecord> calls = new();
-    private readonly ConcurrentDictionary<string, int> tokenCalls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<CallRecord> _calls = new();
+    private readonly ConcurrentDictionary<string, int> _tokenCalls = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<CallRecord> Snapshot() => [.. calls];
+    public IReadOnlyList<CallRecord> Snapshot() => [.. _calls];
 
     /// <summary>LWA token endpoint calls per <c>grant_type</c>, failures included.</summary>
     public IReadOnlyDictionary<string, int> TokenCallsByGrantType =>
-        new SortedDictionary<string, int>(tokenCalls, StringComparer.Ordinal);
+        new SortedDictionary<string, int>(_tokenCalls, StringComparer.Ordinal);
 
     public void Add(CallRecord record)
     {
-        calls.Enqueue(record);
-        while (calls.Count > Capacity)
+        _calls.Enqueue(record);
+        while (_calls.Count > Capacity)
         {
-            calls.TryDequeue(out _);
+            _calls.TryDequeue(out _);
         }
     }
 
-    public void CountTokenCall(string grantType) => tokenCalls.AddOrUpdate(grantType, 1, (_, n) => n + 1);
+    public void CountTokenCall(string grantType) => _tokenCalls.AddOrUpdate(grantType, 1, (_, n) => n + 1);
 
     public void Clear()
     {
-        calls.Clear();
-        tokenCalls.Clear();
+        _calls.Clear();
+        _tokenCalls.Clear();
     }
 }

@@ -7,8 +7,8 @@ namespace Vault.AmazonSimulator.Controls;
 /// </summary>
 public sealed class FaultInjection
 {
-    private readonly List<FaultRule> rules = [];
-    private readonly Lock gate = new();
+    private readonly List<FaultRule> _rules = [];
+    private readonly Lock _gate = new();
 
     /// <summary>Adds a rule; returns an error message for an invalid spec.</summary>
     public string? Add(FaultSpec spec)
@@ -21,9 +21,9 @@ public sealed class FaultInjection
         }
 
         var next = new Queue<FaultOutcome>((spec.Next ?? []).Select(e => FaultOutcome.Parse(e)!));
-        lock (gate)
+        lock (_gate)
         {
-            rules.Add(new FaultRule(spec, next, spec.Seed is { } seed ? new Random(seed) : new Random()));
+            _rules.Add(new FaultRule(spec, next, spec.Seed is { } seed ? new Random(seed) : new Random()));
         }
 
         return null;
@@ -33,26 +33,26 @@ public sealed class FaultInjection
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return rules.Count;
+                return _rules.Count;
             }
         }
     }
 
     public void Clear()
     {
-        lock (gate)
+        lock (_gate)
         {
-            rules.Clear();
+            _rules.Clear();
         }
     }
 
     public FaultDecision? Decide(string host, string path)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var rule = rules.FirstOrDefault(r => r.Matches(host, path));
+            var rule = _rules.FirstOrDefault(r => r.Matches(host, path));
             return rule?.Decide();
         }
     }

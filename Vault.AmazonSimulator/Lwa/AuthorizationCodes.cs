@@ -28,12 +28,12 @@ public sealed class AuthorizationCodes(TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<string, AuthorizationCodeGrant> codes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AuthorizationCodeGrant> _codes = new(StringComparer.Ordinal);
 
     public string Issue(string clientId, string redirectUri, string? sellingPartnerId, string? scope)
     {
         var code = TokenValues.NewAuthorizationCode();
-        codes[code] = new AuthorizationCodeGrant(clientId, redirectUri, sellingPartnerId, scope, time.GetUtcNow() + Lifetime);
+        _codes[code] = new AuthorizationCodeGrant(clientId, redirectUri, sellingPartnerId, scope, time.GetUtcNow() + Lifetime);
         return code;
     }
 
@@ -44,14 +44,14 @@ public sealed class AuthorizationCodes(TimeProvider time)
     public CodeRedemption Redeem(string code, string clientId, string? redirectUri, out AuthorizationCodeGrant? grant)
     {
         grant = null;
-        if (!codes.TryGetValue(code, out var found))
+        if (!_codes.TryGetValue(code, out var found))
         {
             return CodeRedemption.Unknown;
         }
 
         if (time.GetUtcNow() >= found.ExpiresAt)
         {
-            codes.TryRemove(code, out _);
+            _codes.TryRemove(code, out _);
             return CodeRedemption.Expired;
         }
 
@@ -65,7 +65,7 @@ public sealed class AuthorizationCodes(TimeProvider time)
             return CodeRedemption.WrongRedirectUri;
         }
 
-        if (!codes.TryRemove(new KeyValuePair<string, AuthorizationCodeGrant>(code, found)))
+        if (!_codes.TryRemove(new KeyValuePair<string, AuthorizationCodeGrant>(code, found)))
         {
             return CodeRedemption.Unknown;
         }
@@ -74,7 +74,7 @@ public sealed class AuthorizationCodes(TimeProvider time)
         return CodeRedemption.Redeemed;
     }
 
-    public int Count => codes.Count;
+    public int Count => _codes.Count;
 
-    public void Clear() => codes.Clear();
+    public void Clear() => _codes.Clear();
 }

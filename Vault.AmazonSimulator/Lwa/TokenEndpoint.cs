@@ -76,7 +76,7 @@ public static class TokenEndpoint
     }
 
     private static string? Value(IFormCollection form, string name) =>
-        form.TryGetValue(name, out StringValues values) && !StringValues.IsNullOrEmpty(values) ? values.ToString() : null;
+        form.TryGetValue(name, out var values) && !StringValues.IsNullOrEmpty(values) ? values.ToString() : null;
 
     private static LwaClient? Authenticate(SimulatorOptions options, string? clientId, string? clientSecret)
     {

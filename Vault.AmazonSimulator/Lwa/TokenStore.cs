@@ -19,32 +19,32 @@ public sealed class TokenStore(TimeProvider time, TimeSpan accessTokenLifetime)
     /// <summary>See <see cref="SimulatorOptions.AccessTokenLifetime"/>.</summary>
     public TimeSpan AccessTokenLifetime { get; } = accessTokenLifetime;
 
-    private readonly ConcurrentDictionary<string, RefreshTokenGrant> refreshTokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AccessTokenGrant> accessTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RefreshTokenGrant> _refreshTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccessTokenGrant> _accessTokens = new(StringComparer.Ordinal);
 
     public string IssueRefreshToken(string clientId, string? sellingPartnerId, string? scope = null)
     {
         var token = TokenValues.NewRefreshToken();
-        refreshTokens[token] = new RefreshTokenGrant(clientId, sellingPartnerId, scope, Revoked: false);
+        _refreshTokens[token] = new RefreshTokenGrant(clientId, sellingPartnerId, scope, Revoked: false);
         return token;
     }
 
     public string IssueAccessToken(string clientId, string? sellingPartnerId, string? scope, bool grantless = false)
     {
         var token = TokenValues.NewAccessToken();
-        accessTokens[token] = new AccessTokenGrant(clientId, sellingPartnerId, scope, grantless, time.GetUtcNow() + AccessTokenLifetime);
+        _accessTokens[token] = new AccessTokenGrant(clientId, sellingPartnerId, scope, grantless, time.GetUtcNow() + AccessTokenLifetime);
         return token;
     }
 
     public RefreshTokenGrant? FindRefreshToken(string token) =>
-        refreshTokens.TryGetValue(token, out var grant) ? grant : null;
+        _refreshTokens.TryGetValue(token, out var grant) ? grant : null;
 
     /// <summary>Returns true when the token was known (and is now revoked).</summary>
     public bool Revoke(string refreshToken)
     {
-        while (refreshTokens.TryGetValue(refreshToken, out var grant))
+        while (_refreshTokens.TryGetValue(refreshToken, out var grant))
         {
-            if (refreshTokens.TryUpdate(refreshToken, grant with { Revoked = true }, grant))
+            if (_refreshTokens.TryUpdate(refreshToken, grant with { Revoked = true }, grant))
             {
                 return true;
             }
@@ -54,7 +54,7 @@ public sealed class TokenStore(TimeProvider time, TimeSpan accessTokenLifetime)
     }
 
     public AccessTokenGrant? FindAccessToken(string? token) =>
-        token is not null && accessTokens.TryGetValue(token, out var grant) ? grant : null;
+        token is not null && _accessTokens.TryGetValue(token, out var grant) ? grant : null;
 
     public bool IsExpired(AccessTokenGrant grant) => time.GetUtcNow() >= grant.ExpiresAt;
 
@@ -62,19 +62,19 @@ public sealed class TokenStore(TimeProvider time, TimeSpan accessTokenLifetime)
     public void ExpireAllAccessTokens()
     {
         var now = time.GetUtcNow();
-        foreach (var (token, grant) in accessTokens)
+        foreach (var (token, grant) in _accessTokens)
         {
-            accessTokens.TryUpdate(token, grant with { ExpiresAt = now }, grant);
+            _accessTokens.TryUpdate(token, grant with { ExpiresAt = now }, grant);
         }
     }
 
-    public int RefreshTokenCount => refreshTokens.Count;
+    public int RefreshTokenCount => _refreshTokens.Count;
 
-    public int AccessTokenCount => accessTokens.Count;
+    public int AccessTokenCount => _accessTokens.Count;
 
     public void Clear()
     {
-        refreshTokens.Clear();
-        accessTokens.Clear();
+        _refreshTokens.Clear();
+        _accessTokens.Clear();
     }
 }

@@ -8,13 +8,13 @@ public sealed class AmazonHostConstraint(string kind) : IRouteConstraint
 {
     public const string Name = "amazon";
 
-    private readonly HostKind expected = Enum.Parse<HostKind>(kind);
+    private readonly HostKind _expected = Enum.Parse<HostKind>(kind);
 
     public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection)
     {
         ArgumentNullException.ThrowIfNull(values);
         return values.TryGetValue(routeKey, out var value)
-            && AmazonHosts.KindOf(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)) == expected;
+            && AmazonHosts.KindOf(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)) == _expected;
     }
 
     public static string Route(HostKind kind) => $"/{{host:{Name}({kind})}}";

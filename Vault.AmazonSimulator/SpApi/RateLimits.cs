@@ -10,27 +10,27 @@ public sealed class RateLimits
 {
     public const string LimitHeader = "x-amzn-RateLimit-Limit";
 
-    private readonly TimeProvider time;
-    private readonly RateLimit defaultLimit;
-    private readonly Dictionary<string, RateLimit> configured;
-    private readonly ConcurrentDictionary<string, RateLimit> overrides = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Operation, string Partition), Bucket> buckets = new();
+    private readonly TimeProvider _time;
+    private readonly RateLimit _defaultLimit;
+    private readonly Dictionary<string, RateLimit> _configured;
+    private readonly ConcurrentDictionary<string, RateLimit> _overrides = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Operation, string Partition), Bucket> _buckets = new();
 
     public RateLimits(SimulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        time = options.TimeProvider;
-        defaultLimit = options.DefaultRateLimit;
-        configured = new Dictionary<string, RateLimit>(options.RateLimits, StringComparer.Ordinal);
+        _time = options.TimeProvider;
+        _defaultLimit = options.DefaultRateLimit;
+        _configured = new Dictionary<string, RateLimit>(options.RateLimits, StringComparer.Ordinal);
     }
 
     /// <summary>Changes an operation's enforced limit at run time (e.g. from <c>/_sim/rate-limits</c>).</summary>
     public void Set(string operation, RateLimit limit)
     {
-        overrides[operation] = limit;
-        foreach (var key in buckets.Keys.Where(k => k.Operation == operation))
+        _overrides[operation] = limit;
+        foreach (var key in _buckets.Keys.Where(k => k.Operation == operation))
         {
-            buckets.TryRemove(key, out _);
+            _buckets.TryRemove(key, out _);
         }
     }
 
@@ -44,41 +44,41 @@ public sealed class RateLimits
     public bool TryAcquire(SpApiOperation operation, string partition)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var limit = Explicit(operation) ?? defaultLimit;
-        var bucket = buckets.GetOrAdd((operation.Name, partition), _ => new Bucket(limit, time.GetUtcNow()));
-        return bucket.TryTake(time.GetUtcNow());
+        var limit = Explicit(operation) ?? _defaultLimit;
+        var bucket = _buckets.GetOrAdd((operation.Name, partition), _ => new Bucket(limit, _time.GetUtcNow()));
+        return bucket.TryTake(_time.GetUtcNow());
     }
 
     public void Clear()
     {
-        overrides.Clear();
-        buckets.Clear();
+        _overrides.Clear();
+        _buckets.Clear();
     }
 
     private RateLimit? Explicit(SpApiOperation operation) =>
-        overrides.TryGetValue(operation.Name, out var limit) ? limit
-        : configured.TryGetValue(operation.Name, out limit) ? limit
+        _overrides.TryGetValue(operation.Name, out var limit) ? limit
+        : _configured.TryGetValue(operation.Name, out limit) ? limit
         : null;
 
     private sealed class Bucket(RateLimit limit, DateTimeOffset now)
     {
-        private readonly Lock gate = new();
-        private double tokens = limit.Burst;
-        private DateTimeOffset refilledAt = now;
+        private readonly Lock _gate = new();
+        private double _tokens = limit.Burst;
+        private DateTimeOffset _refilledAt = now;
 
         public bool TryTake(DateTimeOffset at)
         {
-            lock (gate)
+            lock (_gate)
             {
-                var elapsed = Math.Max(0, (at - refilledAt).TotalSeconds);
-                tokens = Math.Min(limit.Burst, tokens + (elapsed * limit.Rate));
-                refilledAt = at;
-                if (tokens < 1)
+                var elapsed = Math.Max(0, (at - _refilledAt).TotalSeconds);
+                _tokens = Math.Min(limit.Burst, _tokens + (elapsed * limit.Rate));
+                _refilledAt = at;
+                if (_tokens < 1)
                 {
                     return false;
                 }
 
-                tokens -= 1;
+                _tokens -= 1;
                 return true;
             }
         }

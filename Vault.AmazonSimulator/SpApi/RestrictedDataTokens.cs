@@ -21,17 +21,17 @@ public sealed class RestrictedDataTokens(TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    private readonly ConcurrentDictionary<string, RestrictedDataTokenGrant> tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RestrictedDataTokenGrant> _tokens = new(StringComparer.Ordinal);
 
     public string Issue(string clientId, string sellingPartnerId, IReadOnlyList<RestrictedResource> resources)
     {
         var token = TokenValues.NewRestrictedDataToken();
-        tokens[token] = new RestrictedDataTokenGrant(clientId, sellingPartnerId, resources, time.GetUtcNow() + Lifetime);
+        _tokens[token] = new RestrictedDataTokenGrant(clientId, sellingPartnerId, resources, time.GetUtcNow() + Lifetime);
         return token;
     }
 
     public RestrictedDataTokenGrant? Find(string? token) =>
-        token is not null && tokens.TryGetValue(token, out var grant) ? grant : null;
+        token is not null && _tokens.TryGetValue(token, out var grant) ? grant : null;
 
     public bool IsExpired(RestrictedDataTokenGrant grant)
     {
@@ -47,7 +47,7 @@ public sealed class RestrictedDataTokens(TimeProvider time)
             string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase) && SpApiPaths.Match(r.Path, path));
     }
 
-    public int Count => tokens.Count;
+    public int Count => _tokens.Count;
 
-    public void Clear() => tokens.Clear();
+    public void Clear() => _tokens.Clear();
 }

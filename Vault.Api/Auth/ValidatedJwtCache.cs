@@ -60,7 +60,7 @@ public sealed class ValidatedJwtCache(JsonWebTokenHandler inner, int capacity, T
     private static string KeyOf(string token)
     {
         var count = Encoding.UTF8.GetByteCount(token);
-        Span<byte> bytes = count <= 2048 ? stackalloc byte[2048] : new byte[count];
+        var bytes = count <= 2048 ? stackalloc byte[2048] : new byte[count];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], hash);
         return Convert.ToBase64String(hash);

@@ -13,7 +13,7 @@ public class EnvelopeTests
     public void V1RoundTripsWithScryptAndArgon2id()
     {
         using var secret = SellerSecret.Parse(SellerSecret.Generate());
-        foreach (KdfParameters parameters in new KdfParameters[] { ScryptParameters.Default, Argon2idParameters.Default })
+        foreach (var parameters in new KdfParameters[] { ScryptParameters.Default, Argon2idParameters.Default })
         {
             var blob = V1Envelope.Seal(Token, secret, Binding, parameters);
             var opened = V1Envelope.Open(blob, secret, Binding);

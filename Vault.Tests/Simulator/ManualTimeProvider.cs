@@ -3,22 +3,22 @@ namespace Vault.Tests.Simulator;
 /// <summary>A clock that moves only when a test says so, so expiry is tested without sleeping.</summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
-    private readonly Lock gate = new();
-    private DateTimeOffset now = new(2025, 1, 15, 12, 0, 0, TimeSpan.Zero);
+    private readonly Lock _gate = new();
+    private DateTimeOffset _now = new(2025, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return now;
+            return _now;
         }
     }
 
     public void Advance(TimeSpan by)
     {
-        lock (gate)
+        lock (_gate)
         {
-            now += by;
+            _now += by;
         }
     }
 }

@@ -16,11 +16,11 @@ public sealed class RunningSimulator : IAsyncDisposable
     public const string AdsClientSecret = SimulatorOptions.DefaultAdsClientSecret;
     public const string RedirectUri = "http://127.0.0.1:5555/oauth/callback";
 
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private RunningSimulator(WebApplication app, ManualTimeProvider clock, Uri baseAddress)
     {
-        this.app = app;
+        _app = app;
         Clock = clock;
         BaseAddress = baseAddress;
         State = app.Services.GetRequiredService<SimulatorState>();
@@ -88,8 +88,8 @@ public sealed class RunningSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     private async Task<string> AccessTokenAsync(string clientId, string secret, string refreshToken)
