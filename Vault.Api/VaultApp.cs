@@ -12,6 +12,7 @@ using Vault.Api.Sellers;
 using Vault.Api.Tokens;
 using Vault.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Vault.Api;
 
@@ -32,11 +33,6 @@ public static class VaultApp
         // docs/API.md: the vault listens on 8080 on every interface unless ASPNETCORE_URLS (or --urls) says otherwise.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(VaultOptions.DefaultListenUrl);
-        // Read and validated now, not only on start: a bad configuration builds no vault, and the registrations below need the values.
-        var (options, problems) = VaultConfiguration.Read(builder.Configuration);
-        if (problems.Count > 0)
-            throw new ConfigurationException(problems);
-
         // A bare LF as a line terminator (RFC 9112 §2.2 lets a server accept it; Kestrel does by default) is refused with
         // 400: a proxy in front that does not split lines there would frame the request differently (request smuggling).
         AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
@@ -49,7 +45,11 @@ public static class VaultApp
         var services = builder.Services;
         services.AddVaultOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IVaultStore>(sp => VaultStoreFactory.Create(options.Database, options.DatabaseOwner, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IVaultStore>(sp =>
+        {
+            var options = sp.GetRequiredService<VaultOptions>();
+            return VaultStoreFactory.Create(options.Database, options.DatabaseOwner, sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton(provider => KdfGate.ForThisMachine(provider.GetRequiredService<VaultMetrics>()));
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
@@ -62,15 +62,16 @@ public static class VaultApp
         services.AddScoped<OAuthConnector>();
         services.AddAmazonClients();
         services.AddHttpForwarder();
-        AmazonInvoker.AddAmazonInvoker(services, options);
+        AmazonInvoker.AddAmazonInvoker(services);
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
-        services.AddVaultAuthentication(options);
+        services.AddVaultAuthentication();
         services.AddVaultRateLimits();
-        services.AddVaultForwardedHeaders(options);
+        services.AddVaultForwardedHeaders();
         services.AddVaultOpenApi();
 
         var app = builder.Build();
+        RefuseBadConfiguration(app);
         app.UseVaultForwardedHeaders();
         app.UseRequestIds();
         app.UseVaultErrors();
@@ -91,6 +92,23 @@ public static class VaultApp
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.
         VaultAppLog.ScryptEngine(app.Logger, Vault.Crypto.Kdf.Scrypt.Default.Name);
         return app;
+    }
+
+    /// <summary>
+    /// Binds and validates the options now rather than on start, so a bad configuration builds no vault: the container's
+    /// one instance, which every registration above reads when it is first needed.
+    /// </summary>
+    private static void RefuseBadConfiguration(WebApplication app)
+    {
+        try
+        {
+            _ = app.Services.GetRequiredService<VaultOptions>();
+        }
+        catch (OptionsValidationException e)
+        {
+            ((IDisposable)app).Dispose();
+            throw new ConfigurationException([.. e.Failures]);
+        }
     }
 
     /// <summary>Applies migrations before the first request, so a started vault is a ready vault.</summary>

@@ -21,9 +21,10 @@ public static class AuthenticationExtensions
     /// <summary>Distinct valid tokens remembered at once (ValidatedJwtCache); a WMS usually holds a handful.</summary>
     public const int RememberedTokens = 4096;
 
-    public static IServiceCollection AddVaultAuthentication(this IServiceCollection services, VaultOptions options)
+    public static IServiceCollection AddVaultAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<VaultOptions>((jwt, options) =>
         {
             jwt.MapInboundClaims = false;
             jwt.IncludeErrorDetails = false;

@@ -15,7 +15,8 @@ public static class VaultConfiguration
         services.AddOptions<VaultOptions>().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<VaultOptions>>(setup);
         services.AddSingleton<IValidateOptions<VaultOptions>>(new VaultOptionsValidator(setup));
-        services.AddSingleton(provider => provider.GetRequiredService<IOptions<VaultOptions>>().Value);
+        // The monitor's instance is the one ValidateOnStart checks, so the vault binds and validates its options once.
+        services.AddSingleton(provider => provider.GetRequiredService<IOptionsMonitor<VaultOptions>>().CurrentValue);
         return services;
     }
 

@@ -10,8 +10,11 @@ namespace Vault.Api.Forwarding;
 /// </summary>
 public static class ForwardedHeadersExtensions
 {
-    public static IServiceCollection AddVaultForwardedHeaders(this IServiceCollection services, VaultOptions options) =>
-        services.Configure<ForwardedHeadersOptions>(forwarded => Apply(forwarded, options));
+    public static IServiceCollection AddVaultForwardedHeaders(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<VaultOptions>(Apply);
+        return services;
+    }
 
     /// <summary>
     /// Replaces every default: the built-in loopback proxy, and what ASPNETCORE_FORWARDEDHEADERS_ENABLED would add

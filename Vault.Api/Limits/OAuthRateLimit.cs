@@ -43,11 +43,10 @@ public static class OAuthRateLimit
 
     private static string? ValidCookieState(HttpContext context)
     {
-        if (!context.Request.Path.Equals(Callback) || context.Request.Cookies[OAuthApi.CookieName] is not { Length: > 0 } sealedCookie)
+        if (!context.Request.Path.Equals(Callback) || OAuthCookie.Open(context) is not { } cookie)
             return null;
-        using var cookie = context.RequestServices.GetRequiredService<OAuthSealers>().OpenCookie(sealedCookie);
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        return cookie is not null && cookie.ExpiresAt > now ? cookie.Id : null;
+        return cookie.ExpiresAt > now ? cookie.Id : null;
     }
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) =>

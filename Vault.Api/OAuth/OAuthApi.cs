@@ -45,7 +45,7 @@ public static class OAuthApi
     private static async Task<IResult> CallbackAsync(HttpContext context, PendingAuthorizations pending, OAuthConnector connector, VaultOptions options, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        using var cookie = pending.OpenCookie(context.Request.Cookies[CookieName]);
+        var cookie = OAuthCookie.Open(context);
         context.Response.Cookies.Delete(CookieName, CookieOptions(options, TimeSpan.Zero));
         var state = Single(context.Request.Query, "state");
         if (cookie is null || state is null || !SameState(state, cookie.Id))

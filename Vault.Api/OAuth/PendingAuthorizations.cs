@@ -36,9 +36,6 @@ public sealed class PendingAuthorizations(IVaultStore store, OAuthSealers sealer
         return sealers.SealCookie(key);
     }
 
-    /// <summary>The state and key an OAuth cookie carries; null for anything this vault did not seal as a cookie.</summary>
-    public OneTimeKey? OpenCookie(string? text) => sealers.OpenCookie(text);
-
     /// <summary>The authorization kept under the cookie's state, once, while it is live; null otherwise.</summary>
     public Task<AuthorizationTicket?> TakeStateAsync(OneTimeKey cookie, DateTimeOffset now, CancellationToken ct) => TakeAsync(StateKind, cookie, now, ct);
 

@@ -20,7 +20,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
 
     public HttpMessageInvoker Invoker { get; } = new(handlers.CreateHandler(ClientName), disposeHandler: false);
 
-    public static IServiceCollection AddAmazonInvoker(IServiceCollection services, VaultOptions options)
+    public static IServiceCollection AddAmazonInvoker(IServiceCollection services)
     {
         services.AddSingleton<AmazonInvoker>();
         services.AddHttpClient(ClientName)
@@ -42,7 +42,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 EnableMultipleHttp2Connections = true,
             })
-            .AddResilienceHandler(ClientName, pipeline => Configure(pipeline, options))
+            .AddResilienceHandler(ClientName, (pipeline, context) => Configure(pipeline, context.ServiceProvider.GetRequiredService<VaultOptions>()))
             .SelectPipelineByAuthority();
         return services;
     }

@@ -232,9 +232,47 @@ public class VaultConfigurationTests
         await using var app = VaultApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
 
         var options = app.Services.GetRequiredService<VaultOptions>();
-        Assert.Same(app.Services.GetRequiredService<IOptions<VaultOptions>>().Value, options);
+        Assert.Same(app.Services.GetRequiredService<IOptionsMonitor<VaultOptions>>().CurrentValue, options);
         Assert.NotEmpty(app.Services.GetServices<IValidateOptions<VaultOptions>>());
         Assert.Equal(new Uri("https://vault.example.com/"), options.PublicBaseUrl);
+    }
+
+    [Fact]
+    public async Task AStartedVaultReadsItsSettingsOnceAndOnceMoreToNameProblems()
+    {
+        var counting = new CountingSource(Settings(_ => { }));
+        await using var app = VaultApp.Build(["--urls", "http://127.0.0.1:0"], builder => ((IConfigurationBuilder)builder.Configuration).Add(counting));
+        await app.StartAsync();
+
+        // VaultOptionsSetup reads JWT_SECRET once to bind; the validator binds a scratch copy once to name bad values.
+        Assert.Equal(2, counting.Reads("JWT_SECRET"));
+        Assert.Equal(2, counting.Reads("AMAZON_ATTEMPT_TIMEOUT_MS"));
+        await app.StopAsync();
+    }
+
+    private sealed class CountingSource(Dictionary<string, string?> settings) : IConfigurationSource
+    {
+        private readonly Dictionary<string, int> _reads = [];
+
+        public int Reads(string key)
+        {
+            lock (_reads)
+                return _reads.GetValueOrDefault(key);
+        }
+
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(this, settings);
+
+        private sealed class Provider(CountingSource source, Dictionary<string, string?> settings) : ConfigurationProvider
+        {
+            public override void Load() => Data = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
+
+            public override bool TryGet(string key, out string? value)
+            {
+                lock (source._reads)
+                    source._reads[key] = source._reads.GetValueOrDefault(key) + 1;
+                return base.TryGet(key, out value);
+            }
+        }
     }
 
     [Fact]
