@@ -54,7 +54,7 @@ public static class VaultApp
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
         services.AddSingleton<AccessTokenCache>();
-        services.AddScoped<TokenAccess>();
+        services.AddScoped<ConnectionTokens>();
         services.AddSingleton<OAuthSealers>();
         services.AddSingleton<PendingAuthorizations>();
         services.AddHostedService<OneTimePurge>();

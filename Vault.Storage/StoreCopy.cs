@@ -16,9 +16,9 @@ public static class StoreCopy
 {
     public const string CopiedAction = "connection.copied";
 
-    public sealed record Outcome(int Tenants, int Connections, int AuditEvents);
+    public sealed record Copied(int Tenants, int Connections, int AuditEvents);
 
-    public static async Task<Outcome> CopyAsync(VaultSnapshot source, IVaultStore target, string actor, Func<int, Task>? progress = null, CancellationToken ct = default)
+    public static async Task<Copied> CopyAsync(VaultSnapshot source, IVaultStore target, string actor, Func<int, Task>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
@@ -54,6 +54,6 @@ public static class StoreCopy
             }
         }
 
-        return new Outcome(tenants.Count, source.Connections.Count, source.Audit.Count);
+        return new Copied(tenants.Count, source.Connections.Count, source.Audit.Count);
     }
 }

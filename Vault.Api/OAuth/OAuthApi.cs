@@ -47,7 +47,7 @@ public static class OAuthApi
         var now = clock.GetUtcNow();
         var cookie = OAuthCookie.Open(context);
         context.Response.Cookies.Delete(CookieName, CookieOptions(options, TimeSpan.Zero));
-        var state = Single(context.Request.Query, "state");
+        var state = OAuthQuery.Value(context.Request.Query, "state");
         if (cookie is null || state is null || !SameState(state, cookie.Id))
             return OAuthPages.Invalid("The sign-in session is missing, expired or does not match this browser.");
         // Not cancelled by a leaving browser either: a take the database did but the request never saw would lose the consent.
@@ -68,8 +68,6 @@ public static class OAuthApi
         // AbsoluteUri, not ToString(): ToString() unescapes %20 and %C3%A9, and a raw non-ASCII Location header is a 500.
         return Results.Redirect(QueryHelpers.AddQueryString(redirect!.AbsoluteUri, back));
     }
-
-    internal static string? Single(IQueryCollection query, string name) => query[name] is { Count: 1 } values && values[0] is { Length: > 0 and <= 2048 } value ? value : null;
 
     private static bool SameState(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));

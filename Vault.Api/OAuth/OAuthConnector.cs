@@ -15,17 +15,17 @@ namespace Vault.Api.OAuth;
 /// </summary>
 public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, VaultOptions options, TokenSealer sealer, TimeProvider clock, ILogger<OAuthConnector> logger)
 {
-    public sealed record Outcome(string? Error);
+    public sealed record Completion(string? Error);
 
-    public async Task<Outcome> CompleteAsync(HttpContext context, AuthorizationTicket ticket, IQueryCollection query, CancellationToken ct)
+    public async Task<Completion> CompleteAsync(HttpContext context, AuthorizationTicket ticket, IQueryCollection query, CancellationToken ct)
     {
         var region = Region.Find(ticket.Region)!;
-        if (OAuthApi.Single(query, "error") is { } amazonError)
+        if (OAuthQuery.Value(query, "error") is { } amazonError)
             return await FailAsync(context, ticket, "connection.denied", amazonError == "access_denied" ? "access_denied" : "authorization_failed", ct);
 
         var api = AmazonApi.Find(ticket.Api)!;
-        var code = OAuthApi.Single(query, api.CodeParameter);
-        var sellingPartnerId = api.NamesSellingPartner ? OAuthApi.Single(query, "selling_partner_id") : null;
+        var code = OAuthQuery.Value(query, api.CodeParameter);
+        var sellingPartnerId = api.NamesSellingPartner ? OAuthQuery.Value(query, "selling_partner_id") : null;
         if (code is null || (api.NamesSellingPartner && (sellingPartnerId is null || !SellingPartnerIdPattern().IsMatch(sellingPartnerId))))
             return await FailAsync(context, ticket, "connection.failed", "invalid_request", ct);
 
@@ -45,13 +45,13 @@ public sealed partial class OAuthConnector(LwaClient lwa, IVaultStore store, Vau
         var now = clock.GetUtcNow();
         var connection = new Connection(ticket.Tenant, ticket.SellerId, ticket.Api, ticket.Region, sellingPartnerId, ConnectionStatus.Active, TokenFormats.V1, blob, now, now, null);
         await store.UpsertConnectionAsync(connection, Audit(context, ticket, "connection.connected"), ct);
-        return new Outcome(null);
+        return new Completion(null);
     }
 
-    private async Task<Outcome> FailAsync(HttpContext context, AuthorizationTicket ticket, string action, string error, CancellationToken ct)
+    private async Task<Completion> FailAsync(HttpContext context, AuthorizationTicket ticket, string action, string error, CancellationToken ct)
     {
         await store.AppendAuditAsync(Audit(context, ticket, action, error), ct);
-        return new Outcome(error);
+        return new Completion(error);
     }
 
     private static AuditEvent Audit(HttpContext context, AuthorizationTicket ticket, string action, string? detail = null) =>

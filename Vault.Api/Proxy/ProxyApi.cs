@@ -28,7 +28,7 @@ public static class ProxyApi
     }
 
     private static async Task<IResult> ForwardAsync(
-        ProxiedCall call, HttpContext context, TokenAccess tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
+        ProxiedCall call, HttpContext context, ConnectionTokens tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
         AmazonInvoker invoker, IHttpForwarder forwarder, VaultMetrics metrics)
     {
         var (route, connection) = (call.Seller.Route, call.Seller.Connection);

@@ -33,7 +33,7 @@ public static class ConnectionImportApi
     }
 
     private static async Task<Results<Created<ConnectionView>, Ok<ConnectionView>, ProblemHttpResult, TokenFailureResult>> ImportAsync(
-        SellerRoute route, HttpContext context, VaultOptions options, KdfGate kdf, TokenSealer sealer, TokenAccess tokens, IVaultStore store, TimeProvider clock)
+        SellerRoute route, HttpContext context, VaultOptions options, KdfGate kdf, TokenSealer sealer, ConnectionTokens tokens, IVaultStore store, TimeProvider clock)
     {
         var (body, bodyProblem) = await JsonBody.ReadAsync<ImportRequest>(context);
         if (body is null)
@@ -65,7 +65,7 @@ public static class ConnectionImportApi
                 return new TokenFailureResult(TokenFailure.Busy);
             if (Check(opened) is { } openProblem)
                 return openProblem;
-            // Kept exactly as given: TokenAccess re-encrypts it as v1 (bound to this row) the first time it is used.
+            // Kept exactly as given: ConnectionTokens re-encrypts it as v1 (bound to this row) the first time it is used.
             (blob, format) = (record, TokenFormats.DataBorder);
         }
 

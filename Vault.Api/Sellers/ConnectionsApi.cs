@@ -52,7 +52,7 @@ public static class ConnectionsApi
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult, TokenFailureResult>> VerifyAsync(
-        SellerConnection seller, TokenAccess tokens, TimeProvider clock, CancellationToken ct)
+        SellerConnection seller, ConnectionTokens tokens, TimeProvider clock, CancellationToken ct)
     {
         var result = await tokens.GetAccessTokenAsync(seller.Route.Caller, seller.Connection, seller.Secret, ct);
         if (result.Failure != TokenFailure.None)
@@ -62,7 +62,7 @@ public static class ConnectionsApi
     }
 
     private static async Task<Results<Ok<ExportResponse>, ProblemHttpResult, TokenFailureResult>> ExportAsync(
-        SellerConnection seller, HttpResponse response, TokenAccess tokens, KdfGate kdf, IVaultStore store, CancellationToken ct)
+        SellerConnection seller, HttpResponse response, ConnectionTokens tokens, KdfGate kdf, IVaultStore store, CancellationToken ct)
     {
         var (route, connection) = (seller.Route, seller.Connection);
         var opened = await tokens.OpenAsync(route.Caller, connection, seller.Secret, ct);
@@ -78,7 +78,7 @@ public static class ConnectionsApi
         return TypedResults.Ok(new ExportResponse(connection.Api, connection.Region, connection.SellingPartnerId, blob));
     }
 
-    private static async Task<Results<Ok<DeleteResponse>, ProblemHttpResult>> DeleteAsync(SellerRoute route, TokenAccess tokens, IVaultStore store, CancellationToken ct)
+    private static async Task<Results<Ok<DeleteResponse>, ProblemHttpResult>> DeleteAsync(SellerRoute route, ConnectionTokens tokens, IVaultStore store, CancellationToken ct)
     {
         var deleted = await store.DeleteConnectionsAsync(route.Tenant, route.SellerId, route.Api.Name, route.Event("connection.deleted"), ct);
         if (deleted.Count == 0)

@@ -28,7 +28,7 @@ public static class SecretRotationApi
     }
 
     private static async Task<Results<Ok<RotationResponse>, ProblemHttpResult, TokenFailureResult>> RotateAsync(
-        SellerRoute route, HttpContext context, TokenSealer sealer, TokenAccess tokens, IVaultStore store)
+        SellerRoute route, HttpContext context, TokenSealer sealer, ConnectionTokens tokens, IVaultStore store)
     {
         using var oldSecret = SecretHeader.Read(context.Request, out var oldProblem);
         if (oldSecret is null)

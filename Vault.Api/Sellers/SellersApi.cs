@@ -49,7 +49,7 @@ public static class SellersApi
     }
 
     private static async Task<Results<Ok<ConnectionsApi.DeleteResponse>, ProblemHttpResult>> DeleteAsync(
-        SellerRoute route, TokenAccess tokens, IVaultStore store, CancellationToken ct)
+        SellerRoute route, ConnectionTokens tokens, IVaultStore store, CancellationToken ct)
     {
         var deleted = await store.DeleteConnectionsAsync(route.Tenant, route.SellerId, null, route.Event("connection.deleted", detail: "all connections of the seller"), ct);
         if (deleted.Count == 0)

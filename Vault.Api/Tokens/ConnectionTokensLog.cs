@@ -2,8 +2,8 @@ using Vault.Api.Amazon;
 
 namespace Vault.Api.Tokens;
 
-/// <summary><see cref="TokenAccess"/>'s log lines: a connection is named by tenant, seller and api, never by a secret or token.</summary>
-internal static partial class TokenAccessLog
+/// <summary><see cref="ConnectionTokens"/>'s log lines: a connection is named by tenant, seller and api, never by a secret or token.</summary>
+internal static partial class ConnectionTokensLog
 {
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "stored record for {Tenant}/{SellerId}/{Api} is corrupt")]
     public static partial void RecordCorrupt(ILogger logger, string tenant, string sellerId, string api);

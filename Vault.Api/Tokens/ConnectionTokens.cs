@@ -13,9 +13,9 @@ namespace Vault.Api.Tokens;
 /// <see cref="KdfGate"/>, wrong-secret guessing slowed per connection), upgrade weak records, and mint or
 /// reuse access tokens. A cache hit costs an HMAC and a compare of the stored blob; no key derivation.
 /// </summary>
-public sealed class TokenAccess(
+public sealed class ConnectionTokens(
     IVaultStore store, VaultOptions options, KdfGate kdf, TokenSealer sealer, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa,
-    TimeProvider clock, VaultMetrics metrics, ILogger<TokenAccess> logger)
+    TimeProvider clock, VaultMetrics metrics, ILogger<ConnectionTokens> logger)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
@@ -46,7 +46,7 @@ public sealed class TokenAccess(
                 wrongGuess = true;
                 cache.ForgetProven(connection, verifier);
                 if (opened.Failure == OpenFailure.Corrupt)
-                    TokenAccessLog.RecordCorrupt(logger, connection.Tenant, connection.SellerId, connection.Api);
+                    ConnectionTokensLog.RecordCorrupt(logger, connection.Tenant, connection.SellerId, connection.Api);
                 return new(null, opened.Failure == OpenFailure.Corrupt ? TokenFailure.Corrupt : TokenFailure.SecretMismatch);
             }
             cache.RememberProven(connection, verifier);
@@ -111,7 +111,7 @@ public sealed class TokenAccess(
             case LwaFailure.Timeout:
                 return AccessTokenResult.Failed(TokenFailure.AmazonTimeout);
             default:
-                TokenAccessLog.RefreshFailed(logger, connection.Tenant, connection.SellerId, connection.Api, result.Failure, result.AmazonCode);
+                ConnectionTokensLog.RefreshFailed(logger, connection.Tenant, connection.SellerId, connection.Api, result.Failure, result.AmazonCode);
                 return AccessTokenResult.Failed(TokenFailure.AmazonError);
         }
     }
@@ -127,7 +127,7 @@ public sealed class TokenAccess(
             caller.Event(connection.Tenant, "connection.upgraded", connection.SellerId, connection.Api, connection.Region, $"from {connection.Format}"), ct);
         if (!replaced)
             return connection.Blob; // someone else changed the record first; theirs stands
-        TokenAccessLog.ReEncrypted(logger, connection.Tenant, connection.SellerId, connection.Api);
+        ConnectionTokensLog.ReEncrypted(logger, connection.Tenant, connection.SellerId, connection.Api);
         return sealedBlob;
     }
 
