@@ -15,7 +15,8 @@ public sealed record ConnectionView(
     string Format,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Sandbox)
 {
     public static ConnectionView Of(Connection connection) => new(
         connection.Api,
@@ -25,7 +26,8 @@ public sealed record ConnectionView(
         connection.Format,
         connection.CreatedAt,
         connection.UpdatedAt,
-        connection.LastUsedAt);
+        connection.LastUsedAt,
+        connection.Sandbox);
 }
 
 /// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>
