@@ -16,7 +16,8 @@ public sealed record ConnectionView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Sandbox)
+    // Only a sandbox connection says so: a production one keeps the shape it always had.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox)
 {
     public static ConnectionView Of(Connection connection) => new(
         connection.Api,
@@ -27,7 +28,7 @@ public sealed record ConnectionView(
         connection.CreatedAt,
         connection.UpdatedAt,
         connection.LastUsedAt,
-        connection.Sandbox);
+        connection.Sandbox ? true : null);
 }
 
 /// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>
