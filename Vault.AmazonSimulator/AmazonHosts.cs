@@ -9,6 +9,7 @@ public enum HostKind
     SellerCentral,
     SpApi,
     Ads,
+    SpApiSandbox,
 }
 
 /// <summary>
@@ -35,6 +36,11 @@ public static class AmazonHosts
     public const string SpApiNa = "sellingpartnerapi-na.amazon.com";
     public const string SpApiEu = "sellingpartnerapi-eu.amazon.com";
     public const string SpApiFe = "sellingpartnerapi-fe.amazon.com";
+
+    // SP-API static sandbox endpoints: https://developer-docs.amazon.com/sp-api/docs/the-selling-partner-api-sandbox
+    public const string SpApiSandboxNa = "sandbox.sellingpartnerapi-na.amazon.com";
+    public const string SpApiSandboxEu = "sandbox.sellingpartnerapi-eu.amazon.com";
+    public const string SpApiSandboxFe = "sandbox.sellingpartnerapi-fe.amazon.com";
 
     // Ads API endpoints: https://advertising.amazon.com/API/docs/en-us/reference/api-overview#api-endpoints
     public const string AdsNa = "advertising-api.amazon.com";
@@ -64,12 +70,17 @@ public static class AmazonHosts
             [SpApiNa] = (HostKind.SpApi, "na"),
             [SpApiEu] = (HostKind.SpApi, "eu"),
             [SpApiFe] = (HostKind.SpApi, "fe"),
+            [SpApiSandboxNa] = (HostKind.SpApiSandbox, "na"),
+            [SpApiSandboxEu] = (HostKind.SpApiSandbox, "eu"),
+            [SpApiSandboxFe] = (HostKind.SpApiSandbox, "fe"),
             [AdsNa] = (HostKind.Ads, "na"),
             [AdsEu] = (HostKind.Ads, "eu"),
             [AdsFe] = (HostKind.Ads, "fe"),
         };
 
     public static IReadOnlyCollection<string> SpApiHosts { get; } = [SpApiNa, SpApiEu, SpApiFe];
+
+    public static IReadOnlyCollection<string> SpApiSandboxHosts { get; } = [SpApiSandboxNa, SpApiSandboxEu, SpApiSandboxFe];
 
     public static IReadOnlyCollection<string> AdsHosts { get; } = [AdsNa, AdsEu, AdsFe];
 

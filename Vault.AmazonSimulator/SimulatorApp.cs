@@ -1,8 +1,10 @@
 using Vault.AmazonSimulator.Ads;
 using Vault.AmazonSimulator.Consent;
 using Vault.AmazonSimulator.Controls;
+using Vault.AmazonSimulator.Grantless;
 using Vault.AmazonSimulator.Lwa;
 using Vault.AmazonSimulator.Routing;
+using Vault.AmazonSimulator.Sandbox;
 using Vault.AmazonSimulator.SpApi;
 
 namespace Vault.AmazonSimulator;
@@ -34,6 +36,9 @@ public static class SimulatorApp
         app.MapSellerCentralConsent();
         app.MapLwaAuthorization();
         app.MapSpApi();
+        app.MapGrantlessSpApi();
+        app.MapStaticSandbox();
+        app.MapApplicationControls();
         app.MapAds();
         app.MapAmazonNotFound();
         return app;

@@ -1,4 +1,5 @@
 using Vault.AmazonSimulator.Controls;
+using Vault.AmazonSimulator.Grantless;
 using Vault.AmazonSimulator.Lwa;
 using Vault.AmazonSimulator.SpApi;
 
@@ -36,6 +37,12 @@ public sealed class SimulatorState
 
     public CallLog Calls { get; } = new();
 
+    /// <summary>Notification destinations (grantless Notifications API), per application and region.</summary>
+    public Destinations Destinations { get; } = new();
+
+    /// <summary>What the developer console knows of each app: refused grantless scopes, the rotation queue.</summary>
+    public Applications Applications { get; } = new();
+
     /// <summary>
     /// A refresh token as if the seller had self-authorized the app in Seller Central. SP-API
     /// tokens belong to a selling partner (random unless given); Ads tokens have none.
@@ -58,5 +65,7 @@ public sealed class SimulatorState
         RateLimits.Clear();
         Faults.Clear();
         Calls.Clear();
+        Destinations.Clear();
+        Applications.Clear();
     }
 }

@@ -3,6 +3,7 @@ using Vault.Api.Configuration;
 using Vault.Api.Auth;
 using Vault.Api.Errors;
 using Vault.Api.Forwarding;
+using Vault.Api.Grantless;
 using Vault.Api.Limits;
 using Vault.Api.Observability;
 using Vault.Api.OpenApi;
@@ -63,6 +64,8 @@ public static class VaultApp
         services.AddAmazonClients();
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services);
+        services.AddSingleton<AmazonForwarding>();
+        services.AddSingleton<GrantlessTokens>();
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication();
@@ -87,6 +90,7 @@ public static class VaultApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOAuth();
         app.MapProxy();
+        app.MapGrantless();
         app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).WithLeadIns().MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.

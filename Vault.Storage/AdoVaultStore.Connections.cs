@@ -116,7 +116,7 @@ public abstract partial class AdoVaultStore
             _sql.Text("region", connection.Region), _sql.Text("spid", connection.SellingPartnerId),
             _sql.Text("status", ConnectionSql.StatusText(connection.Status)), _sql.Text("format", connection.Format),
             _sql.Bytes("blob", connection.Blob), _sql.Time("created", connection.CreatedAt), _sql.Time("updated", connection.UpdatedAt),
-            _sql.Time("used", connection.LastUsedAt),
+            _sql.Time("used", connection.LastUsedAt), _sql.Int("sandbox", connection.Sandbox ? 1 : 0),
         ];
 
         for (var attempt = 0; attempt < 3; attempt++)
@@ -124,7 +124,7 @@ public abstract partial class AdoVaultStore
             var inserted = await StoreDialect.ExecuteAsync(
                 transaction.Connection,
                 "INSERT INTO connections (" + ConnectionSql.Columns + """
-                ) VALUES (@tenant, @seller, @api, @region, @spid, @status, @format, @blob, @created, @updated, @used)
+                ) VALUES (@tenant, @seller, @api, @region, @spid, @status, @format, @blob, @created, @updated, @used, @sandbox)
                 ON CONFLICT (tenant, seller_id, api) DO NOTHING;
                 """,
                 ct,
@@ -139,7 +139,7 @@ public abstract partial class AdoVaultStore
                 """
                 UPDATE connections SET
                     region = @region, selling_partner_id = COALESCE(@spid, selling_partner_id), status = @status, format = @format,
-                    blob = @blob, updated_at = @updated, last_used_at = @used
+                    blob = @blob, updated_at = @updated, last_used_at = @used, sandbox = @sandbox
                 WHERE tenant = @tenant AND seller_id = @seller AND api = @api;
                 """,
                 ct,

@@ -13,7 +13,10 @@ public enum ConnectionStatus
     ReauthorizationRequired,
 }
 
-/// <summary>One stored, encrypted refresh token. <see cref="Blob"/> is ciphertext only.</summary>
+/// <summary>
+/// One stored, encrypted refresh token. <see cref="Blob"/> is ciphertext only. <see cref="Sandbox"/>: its proxied calls go
+/// to Amazon's SP-API sandbox hosts.
+/// </summary>
 public sealed record Connection(
     string Tenant,
     string SellerId,
@@ -25,7 +28,8 @@ public sealed record Connection(
     byte[] Blob,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? LastUsedAt);
+    DateTimeOffset? LastUsedAt,
+    bool Sandbox = false);
 
 /// <summary>An audit row. Never holds a secret, token, code or JWT: only who did what to which connection.</summary>
 public sealed record AuditEvent(

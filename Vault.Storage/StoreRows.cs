@@ -22,7 +22,9 @@ internal static class StoreRows
         Blob: row.GetFieldValue<byte[]>(7),
         CreatedAt: time(row, 8),
         UpdatedAt: time(row, 9),
-        LastUsedAt: row.IsDBNull(10) ? null : time(row, 10));
+        LastUsedAt: row.IsDBNull(10) ? null : time(row, 10),
+        // INTEGER 0 or 1 on both databases (0003 / Postgres 0004); SQLite hands back a long, PostgreSQL an int.
+        Sandbox: Convert.ToInt64(row.GetValue(11), System.Globalization.CultureInfo.InvariantCulture) != 0);
 
     public static AuditEvent Audit(DbDataReader row, TimeReader time) =>
         new(

@@ -30,6 +30,12 @@ public static class LwaErrors
 
     public static IResult InvalidScope() => Error("invalid_scope", "An unknown scope was requested", 400);
 
+    /// <summary>
+    /// A client_credentials grant for a scope the app may not use; the body LWA sends then, as developers report it
+    /// (amzn/selling-partner-api-models issue 1238).
+    /// </summary>
+    public static IResult ScopeNotAllowed() => Error("invalid_scope", "The request has an invalid parameter : scope", 400);
+
     public static IResult NotFound() => Error("invalid_request", "The requested resource was not found", 404);
 
     public static IResult Error(string error, string description, int status) =>

@@ -84,6 +84,12 @@ public sealed class TokenGrants(SimulatorState state)
             return LwaErrors.InvalidScope();
         }
 
+        // A known scope the app has not been given (its developer-console roles): LWA names the parameter at fault.
+        if (!state.Applications.MayUse(client.ClientId, scope))
+        {
+            return LwaErrors.ScopeNotAllowed();
+        }
+
         var accessToken = state.Tokens.IssueAccessToken(client.ClientId, sellingPartnerId: null, scope, grantless: true);
         return Results.Json(new TokenResponse(accessToken, RefreshToken: null, Bearer, ExpiresIn, scope));
     }

@@ -10,7 +10,7 @@ public static class HostErrors
 {
     public static IResult For(HttpContext http, HostKind kind, int status) => kind switch
     {
-        HostKind.SpApi => SpApiErrors.ForStatus(status),
+        HostKind.SpApi or HostKind.SpApiSandbox => SpApiErrors.ForStatus(status),
         HostKind.Ads => AdsErrors.ForStatus(http, status),
         HostKind.LwaToken => status switch
         {

@@ -30,6 +30,11 @@ public abstract class AmazonApi
     /// <summary>The host proxied calls of this API go to in <paramref name="region"/>.</summary>
     public abstract string HostIn(Region region);
 
+    /// <summary>The API's sandbox host in <paramref name="region"/>, or null when the vault offers no sandbox for it (Ads).</summary>
+    public virtual string? SandboxHostIn(Region region) => null;
+
+    public bool HasSandbox => SandboxHostIn(Region.NorthAmerica) is not null;
+
     /// <summary>The vault's LWA application for this API (null when it is not configured).</summary>
     public abstract (string? Id, string? Secret) LwaClient(VaultOptions options);
 
@@ -62,6 +67,8 @@ public abstract class AmazonApi
     private sealed class SellingPartnerApi() : AmazonApi("sp-api")
     {
         public override string HostIn(Region region) => region.SpApiHost;
+
+        public override string? SandboxHostIn(Region region) => region.SpApiSandboxHost;
 
         public override (string? Id, string? Secret) LwaClient(VaultOptions options) => (options.SpApiClientId, options.SpApiClientSecret);
 

@@ -30,6 +30,13 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
     public Task<LwaResult> RefreshAsync(Region region, AmazonApi api, string refreshToken, CancellationToken ct) =>
         PostAsync(http, region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
 
+    /// <summary>
+    /// A grantless access token (no seller, no refresh token) for one LWA <paramref name="scope"/> of the SP-API application:
+    /// https://developer-docs.amazon.com/sp-api/docs/grantless-operations. Same retries as a refresh: nothing is spent by asking twice.
+    /// </summary>
+    public Task<LwaResult> ClientCredentialsAsync(Region region, string scope, CancellationToken ct) =>
+        PostAsync(http, region, AmazonApi.SpApi, ct, ("grant_type", "client_credentials"), ("scope", scope));
+
     private async Task<LwaResult> PostAsync(HttpClient client, Region region, AmazonApi api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
         var result = await SendAsync(client, region, api, fields, ct);
@@ -82,6 +89,7 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
         var failure = code switch
         {
             "invalid_grant" => LwaFailure.InvalidGrant,
+            "invalid_scope" => LwaFailure.ScopeRefused,
             "invalid_client" or "unauthorized_client" or "invalid_request" or "unsupported_grant_type" => LwaFailure.ClientRejected,
             _ when response.StatusCode == HttpStatusCode.Unauthorized => LwaFailure.ClientRejected,
             _ => LwaFailure.AmazonError,

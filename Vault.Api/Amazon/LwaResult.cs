@@ -10,6 +10,9 @@ public enum LwaFailure
     /// <summary>Amazon refused the vault's own client credentials or request (invalid_client, unauthorized_client, invalid_request).</summary>
     ClientRejected,
 
+    /// <summary>Amazon answered invalid_scope to a client_credentials grant: the application may not use that scope.</summary>
+    ScopeRefused,
+
     /// <summary>Amazon failed, answered something unreadable, or its circuit is open.</summary>
     AmazonError,
 

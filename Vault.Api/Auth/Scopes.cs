@@ -10,7 +10,10 @@ public static class Scopes
     public const string AmazonCall = "amazon:call";
     public const string AuditRead = "audit:read";
 
-    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead];
+    /// <summary>Grantless SP-API operations of the vault's own application (/v1/grantless): no seller involved.</summary>
+    public const string AmazonGrantless = "amazon:grantless";
+
+    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead, AmazonGrantless];
 
     public static bool Has(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));

@@ -48,6 +48,19 @@ public static class Problems
 
     public static ProblemHttpResult AmazonTimeout() => Create(504, "amazon_timeout", "Amazon timeout", "Amazon did not answer in time");
 
+    public static ProblemHttpResult UnsupportedGrantlessOperation() => Create(400, "unsupported_grantless_operation", "Not a grantless operation",
+        "method and path: not one of the grantless operations the vault serves (Notifications API destinations, rotateApplicationClientSecret)");
+
+    /// <summary>LWA refused the client_credentials grant for the operation's scope: the application is not allowed that scope.</summary>
+    public static ProblemHttpResult GrantlessScopeRefused(string scope, string? amazonCode)
+    {
+        var problem = Create(403, "grantless_scope_refused", "Grantless scope refused",
+            $"Login with Amazon refused the vault's SP-API application the scope {scope} ({amazonCode ?? "invalid_scope"})");
+        problem.ProblemDetails.Extensions["scope"] = scope;
+        problem.ProblemDetails.Extensions["amazonError"] = amazonCode ?? "invalid_scope";
+        return problem;
+    }
+
     public static ProblemHttpResult Busy(TimeSpan retryAfter) =>
         Create(503, "busy", "Busy", "too many key derivations are queued; retry later", retryAfter);
 }

@@ -14,8 +14,8 @@ public sealed class ProxiedCall : ILeadIn
 {
     private readonly SellerConnection? _seller;
 
-    private ProxiedCall(SellerConnection seller, string pathAndQuery, RestrictedOperations.Resource? resource) =>
-        (_seller, PathAndQuery, Resource) = (seller, pathAndQuery, resource);
+    private ProxiedCall(SellerConnection seller, string pathAndQuery, RestrictedOperations.Resource? resource, bool sandbox) =>
+        (_seller, PathAndQuery, Resource, Sandbox) = (seller, pathAndQuery, resource, sandbox);
 
     private ProxiedCall(ProblemHttpResult problem) => (Problem, PathAndQuery) = (problem, "");
 
@@ -26,6 +26,9 @@ public sealed class ProxiedCall : ILeadIn
 
     /// <summary>The restricted resource the call needs a Restricted Data Token for, or null.</summary>
     public RestrictedOperations.Resource? Resource { get; }
+
+    /// <summary>Whether the call goes to the API's sandbox host: the connection is a sandbox one, or the caller asked (<see cref="SandboxHeader"/>).</summary>
+    public bool Sandbox { get; }
 
     public ProblemHttpResult? Problem { get; }
 
@@ -40,7 +43,12 @@ public sealed class ProxiedCall : ILeadIn
         var resource = RestrictedOperations.Match(route.Api, context.Request.Method, path, context.Request.Headers, out var refusal);
         if (refusal is not null)
             return new(Problems.InvalidRequest(refusal));
+        var sandbox = SandboxHeader.Read(context.Request.Headers, out var sandboxProblem);
+        if (sandboxProblem is not null)
+            return new(sandboxProblem);
+        if (sandbox && !route.Api.HasSandbox)
+            return new(SandboxHeader.NoSandbox(route.Api.Name));
         var seller = await SellerConnection.LoadAsync(context, route);
-        return seller.Problem is { } problem ? new(problem) : new(seller, pathAndQuery, resource);
+        return seller.Problem is { } problem ? new(problem) : new(seller, pathAndQuery, resource, sandbox || seller.Connection.Sandbox);
     }
 }

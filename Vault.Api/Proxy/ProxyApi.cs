@@ -1,24 +1,17 @@
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Vault.Api.Amazon;
-using Vault.Api.Configuration;
 using Vault.Api.Auth;
-using Vault.Api.Errors;
-using Vault.Api.Observability;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Vault.Api.Proxy;
 
 /// <summary>
 /// ANY /v1/sellers/{sellerId}/sp-api/{**path} and …/ads/{**path} (docs/API.md "Proxied Amazon calls"): the caller's
-/// request goes to the connection's Amazon host with a fresh access token, streamed both ways by YARP.
+/// request goes to the connection's Amazon host (its sandbox host for a sandbox connection or <c>x-vault-sandbox: true</c>)
+/// with a fresh access token, streamed both ways by YARP.
 /// </summary>
 public static class ProxyApi
 {
-    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
-
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder app)
     {
         var seller = app.MapGroup("/v1/sellers/{sellerId}").RequireAuthorization(Scopes.AmazonCall).WithLeadIns().ExcludeFromDescription();
@@ -27,9 +20,7 @@ public static class ProxyApi
         return app;
     }
 
-    private static async Task<IResult> ForwardAsync(
-        ProxiedCall call, HttpContext context, ConnectionTokens tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
-        AmazonInvoker invoker, IHttpForwarder forwarder, VaultMetrics metrics)
+    private static async Task<IResult> ForwardAsync(ProxiedCall call, HttpContext context, ConnectionTokens tokens, RestrictedDataTokenClient rdts, AmazonForwarding forwarding)
     {
         var (route, connection) = (call.Seller.Route, call.Seller.Connection);
         var access = await tokens.GetAccessTokenAsync(route.Caller, connection, call.Seller.Secret, context.RequestAborted);
@@ -44,39 +35,9 @@ public static class ProxyApi
                 return RdtFailure(rdt);
             credential = rdt.Token;
         }
-
-        var host = route.Api.HostIn(region);
-        var hostBase = endpoints.BaseFor(host);
-        var transformer = new AmazonTransformer(TargetUri(hostBase, call.PathAndQuery), route.Api, credential, options);
-        context.Request.Body = new CallerBodyStream(context.Request.Body);
-        // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.
-        var error = await forwarder.SendAsync(context, hostBase.AbsoluteUri, invoker.Invoker, RequestConfig, transformer);
-        if (error == ForwarderError.None || context.Response.HasStarted)
-        {
-            metrics.AmazonResponse(host, context.Response.StatusCode);
-            return Results.Empty; // YARP wrote Amazon's answer
-        }
-        metrics.AmazonError(host);
-        var exception = context.GetForwarderErrorFeature()?.Exception;
-        context.Response.Clear();
-        var timedOut = exception is TimeoutRejectedException || error is ForwarderError.RequestTimedOut;
-        return timedOut ? Problems.AmazonTimeout()
-            : error is ForwarderError.RequestBodyClient ? Problems.InvalidRequest("body: the request body could not be read (malformed framing, or the upload stopped)")
-            : exception is BrokenCircuitException ? Problems.AmazonError("Amazon is failing; calls are paused briefly")
-            : error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled ? Results.Empty
-            : Problems.AmazonError("Amazon could not be reached");
-    }
-
-    /// <summary>Appends the checked path to the host's base; then makes sure the result is still on that host.</summary>
-    internal static Uri TargetUri(Uri hostBase, string pathAndQuery)
-    {
-        var target = new Uri(string.Concat(hostBase.AbsoluteUri.AsSpan().TrimEnd('/'), pathAndQuery));
-        var basePath = hostBase.AbsolutePath.AsSpan().TrimEnd('/');
-        var targetPath = target.AbsolutePath.AsSpan();
-        if (target.Scheme != hostBase.Scheme || target.Port != hostBase.Port || !string.Equals(target.Host, hostBase.Host, StringComparison.Ordinal)
-            || !(targetPath.Length > basePath.Length && targetPath.StartsWith(basePath, StringComparison.Ordinal) && targetPath[basePath.Length] == '/'))
-            throw new InvalidOperationException("a proxied path resolved outside its Amazon host");
-        return target;
+        // The lead-in refused a sandbox request for an API without one, so the sandbox host exists here.
+        var host = call.Sandbox ? route.Api.SandboxHostIn(region)! : route.Api.HostIn(region);
+        return await forwarding.SendAsync(context, route.Api, host, call.PathAndQuery, credential);
     }
 
     private static IResult RdtFailure(RestrictedDataToken rdt) =>

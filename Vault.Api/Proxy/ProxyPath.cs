@@ -10,7 +10,11 @@ public static class ProxyPath
 {
     private const int PrefixSegments = 5; // "", "v1", "sellers", "{sellerId}", "{api}"
 
-    public static bool TryParse(string rawTarget, out string pathAndQuery, out string path, out string reason)
+    public static bool TryParse(string rawTarget, out string pathAndQuery, out string path, out string reason) =>
+        TryParse(rawTarget, PrefixSegments, out pathAndQuery, out path, out reason);
+
+    /// <summary>The same checks, for a route whose own prefix is <paramref name="prefixSegments"/> segments long.</summary>
+    public static bool TryParse(string rawTarget, int prefixSegments, out string pathAndQuery, out string path, out string reason)
     {
         pathAndQuery = path = "";
         if (!rawTarget.StartsWith('/'))
@@ -22,12 +26,12 @@ public static class ProxyPath
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var query = queryStart < 0 ? "" : rawTarget[queryStart..];
         var segments = rawPath.Split('/');
-        if (segments.Length <= PrefixSegments)
+        if (segments.Length <= prefixSegments)
         {
             reason = "an Amazon API path is required after the api";
             return false;
         }
-        var rest = segments[PrefixSegments..];
+        var rest = segments[prefixSegments..];
         foreach (var segment in rest)
         {
             if (!IsSafeSegment(segment))

@@ -22,7 +22,8 @@ public static class ConnectionImportApi
     /// <summary>A Data Border record of the longest token: base64 of 64 bytes of salt, IV and tag plus the token.</summary>
     public const int MaxDataBorderBlobLength = 4 * ((64 + MaxRefreshTokenLength + 2) / 3);
 
-    public sealed record ImportRequest(string? Region, string? RefreshToken, string? DataBorderBlob);
+    /// <param name="Sandbox">The connection's calls go to Amazon's SP-API sandbox hosts (absent: false; refused for ads).</param>
+    public sealed record ImportRequest(string? Region, string? RefreshToken, string? DataBorderBlob, bool? Sandbox = null);
 
     public static RouteGroupBuilder MapConnectionImport(this RouteGroupBuilder sellers)
     {
@@ -72,8 +73,9 @@ public static class ConnectionImportApi
         var now = clock.GetUtcNow();
         var region = body.Region!;
         // No selling partner id: the import body has none, and the upsert keeps the one an OAuth connect learnt.
-        var connection = new Connection(tenant, sellerId, api, region, null, ConnectionStatus.Active, format, blob, now, now, null);
-        var (stored, outcome) = await store.UpsertConnectionAsync(connection, route.Event("connection.imported", region, $"format {format}"), ct);
+        var sandbox = body.Sandbox == true;
+        var connection = new Connection(tenant, sellerId, api, region, null, ConnectionStatus.Active, format, blob, now, now, null, sandbox);
+        var (stored, outcome) = await store.UpsertConnectionAsync(connection, route.Event("connection.imported", region, $"format {format}" + (sandbox ? ", sandbox" : "")), ct);
         tokens.Invalidate(tenant, sellerId, api);
 
         // As stored: a replaced connection keeps its first createdAt.
@@ -95,6 +97,8 @@ public static class ConnectionImportApi
             return NotDataBorder();
         if (!api.IsConfigured(options))
             return Problems.InvalidRequest($"api: this vault has no {api} application configured");
+        if (body.Sandbox == true && !api.HasSandbox)
+            return Problems.InvalidRequest($"sandbox: the vault offers no sandbox for {api}");
         return null;
     }
 

@@ -15,7 +15,9 @@ public sealed record ConnectionView(
     string Format,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt,
+    // Only a sandbox connection says so: a production one keeps the shape it always had.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox)
 {
     public static ConnectionView Of(Connection connection) => new(
         connection.Api,
@@ -25,7 +27,8 @@ public sealed record ConnectionView(
         connection.Format,
         connection.CreatedAt,
         connection.UpdatedAt,
-        connection.LastUsedAt);
+        connection.LastUsedAt,
+        connection.Sandbox ? true : null);
 }
 
 /// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>

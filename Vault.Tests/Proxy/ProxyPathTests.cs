@@ -72,6 +72,6 @@ public class ProxyPathTests
         var parsed = Vault.Api.Proxy.ProxyPath.TryParse("/v1/sellers/s/sp-api" + path, out var pathAndQuery, out _, out _);
         Assert.Equal(ok, parsed);
         if (parsed)
-            Assert.Equal("http://127.0.0.1:9000/sellingpartnerapi-na.amazon.com" + path, Vault.Api.Proxy.ProxyApi.TargetUri(hostBase, pathAndQuery).ToString());
+            Assert.Equal("http://127.0.0.1:9000/sellingpartnerapi-na.amazon.com" + path, Vault.Api.Proxy.AmazonForwarding.TargetUri(hostBase, pathAndQuery).ToString());
     }
 }

@@ -182,7 +182,8 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
 
         var error = Assert.Throws<SqliteException>(() => Execute(
             raw,
-            $"INSERT INTO connections VALUES ('t', 's', {api}, {region}, NULL, {status}, {format}, x'00', 0, 0, NULL);"));
+            "INSERT INTO connections (tenant, seller_id, api, region, selling_partner_id, status, format, blob, created_at, updated_at, last_used_at) "
+            + $"VALUES ('t', 's', {api}, {region}, NULL, {status}, {format}, x'00', 0, 0, NULL);"));
 
         Assert.Contains("CHECK constraint failed", error.Message, StringComparison.Ordinal);
     }
