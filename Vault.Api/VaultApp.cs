@@ -10,6 +10,7 @@ using Vault.Api.OAuth;
 using Vault.Api.Proxy;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
+using Vault.Api.Pacing;
 using Vault.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -63,6 +64,7 @@ public static class VaultApp
         services.AddAmazonClients();
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services, options);
+        services.AddAmazonPacing();
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication(options);

@@ -5,6 +5,7 @@ using Vault.Api.Configuration;
 using Vault.Api.Auth;
 using Vault.Api.Errors;
 using Vault.Api.Observability;
+using Vault.Api.Pacing;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
 using Yarp.ReverseProxy.Forwarder;
@@ -29,9 +30,11 @@ public static class ProxyApi
 
     private static async Task<IResult> ForwardAsync(
         ProxiedCall call, HttpContext context, TokenAccess tokens, RestrictedDataTokenClient rdts, AmazonEndpoints endpoints, VaultOptions options,
-        AmazonInvoker invoker, IHttpForwarder forwarder, VaultMetrics metrics)
+        AmazonInvoker invoker, IHttpForwarder forwarder, VaultMetrics metrics, AmazonPacing pacing)
     {
         var (route, connection) = (call.Seller.Route, call.Seller.Connection);
+        if (!MaxWait.TryRead(context.Request.Headers, out var maxWait, out var badWait))
+            return Problems.InvalidRequest(badWait!);
         var access = await tokens.GetAccessTokenAsync(route.Caller, connection, call.Seller.Secret, context.RequestAborted);
         if (access.AccessToken is null)
             return new TokenFailureResult(access.Failure);
@@ -48,12 +51,16 @@ public static class ProxyApi
         var host = route.Api.HostIn(region);
         var hostBase = endpoints.BaseFor(host);
         var transformer = new AmazonTransformer(TargetUri(hostBase, call.PathAndQuery), route.Api, credential, options);
+        var (ticket, paced) = options.AmazonPacing ? await pacing.WaitAsync(connection, context.Request.Method, call.PathAndQuery, maxWait, context) : default;
+        if (paced is not null)
+            return paced;
         context.Request.Body = new CallerBodyStream(context.Request.Body);
         // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.
         var error = await forwarder.SendAsync(context, hostBase.AbsoluteUri, invoker.Invoker, RequestConfig, transformer);
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             metrics.AmazonResponse(host, context.Response.StatusCode);
+            await pacing.ObserveAsync(ticket, context.Response);
             return Results.Empty; // YARP wrote Amazon's answer
         }
         metrics.AmazonError(host);
