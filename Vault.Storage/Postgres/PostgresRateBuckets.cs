@@ -40,7 +40,7 @@ public sealed class PostgresRateBuckets : IRateBuckets
     public async Task<RateReservation> ReserveAsync(string tenant, string bucket, double rate, int burst, TimeSpan maxWait, CancellationToken ct)
     {
         var rows = await TenantTransaction.ReadAsync(_dataSource, tenant, Reserve,
-            [Text("bucket", bucket), Double("rate", rate), Int("burst", burst), Double("max_wait", maxWait.TotalSeconds)],
+            [Text("tenant", tenant), Text("bucket", bucket), Double("rate", rate), Int("burst", burst), Double("max_wait", maxWait.TotalSeconds)],
             r => (Granted: r.GetBoolean(0), Tokens: r.GetDouble(1), Rate: r.GetDouble(2)), ct).ConfigureAwait(false);
         var (granted, tokens, current) = rows[0];
         // Granted: the tokens left may be below zero, promised to earlier callers; this one waits for its own.
@@ -57,7 +57,7 @@ public sealed class PostgresRateBuckets : IRateBuckets
         ExecuteAsync(tenant, SetRate, ct, Text("bucket", bucket), Double("rate", rate));
 
     private Task ExecuteAsync(string tenant, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
-        TenantTransaction.ReadAsync(_dataSource, tenant, sql, parameters, _ => 0, ct);
+        TenantTransaction.ReadAsync(_dataSource, tenant, sql, [Text("tenant", tenant), .. parameters], _ => 0, ct);
 
     private static NpgsqlParameter Double(string name, double value) => new(name, NpgsqlDbType.Double) { Value = value };
 }

@@ -12,7 +12,7 @@ public class TokenBucketTests
     {
         var bucket = new TokenBucket(rate: 2, burst: 3, T0);
 
-        var waits = Enumerable.Range(0, 6).Select(_ => bucket.TryReserve(T0, Long, out _)).ToList();
+        var waits = Enumerable.Range(0, 6).Select(i => bucket.TryReserve(T0, Long, out _)).ToList();
 
         Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)], waits);
         Assert.Equal(-3, bucket.Tokens);
