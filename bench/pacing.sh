@@ -34,18 +34,26 @@ figure "pacing: served per second beyond the burst / the bucket's rate" "$r ($se
 
 echo
 echo "== vault CPU per request on an operation pacing does not know (a 404 from the simulator), pacing on / off, $ROUNDS rounds"
-cpu_run() { # prints the median CPU µs per request of $ROUNDS wrk runs against the running vault
-  local runs=()
-  EXPECT_NON2XX=1 wrk_rps "$VAULT_PID" "$UNPACED_URL" "Authorization: Bearer $JWT" "x-amazon-token-secret: $SECRET" >/dev/null # warm-up
-  for _ in $(seq 1 "$ROUNDS"); do
-    read -r _ cpu _ <<<"$(EXPECT_NON2XX=1 wrk_rps "$VAULT_PID" "$UNPACED_URL" "Authorization: Bearer $JWT" "x-amazon-token-secret: $SECRET")"
-    runs+=("$cpu")
-  done
-  printf '%s\n' "${runs[@]}" | median
+# Both vaults run side by side on the one SQLite file, warmed alike, measured in alternation: a restarted process
+# would be colder (tiered JIT) than the one it is compared with.
+ON_PORT="$(free_port)"; ON_URL="http://127.0.0.1:$ON_PORT"
+env $BASE_VAULT_ENV ASPNETCORE_URLS="$ON_URL" dotnet "$VAULT_DLL" >>"$RUN/vault-on.log" 2>&1 &
+VAULT_B_PID=$!
+wait_for "$ON_URL/readyz"
+UNPACED_ON="${UNPACED_URL/$VAULT/$ON_URL}"
+cpu_once() { # pid url   CPU µs per request of one wrk run
+  local cpu
+  read -r _ cpu _ <<<"$(EXPECT_NON2XX=1 wrk_rps "$1" "$2" "Authorization: Bearer $JWT" "x-amazon-token-secret: $SECRET")"
+  echo "$cpu"
 }
-CPU_OFF="$(cpu_run)" # the vault still runs with AMAZON_PACING=false
-restart_vault ""
-CPU_ON="$(cpu_run)"
+cpu_once "$VAULT_PID" "$UNPACED_URL" >/dev/null; cpu_once "$VAULT_B_PID" "$UNPACED_ON" >/dev/null # warm-up
+off=(); on=()
+for _ in $(seq 1 "$ROUNDS"); do
+  off+=("$(cpu_once "$VAULT_PID" "$UNPACED_URL")"); on+=("$(cpu_once "$VAULT_B_PID" "$UNPACED_ON")")
+done
+stop "$VAULT_B_PID"; VAULT_B_PID=""
+CPU_OFF="$(printf '%s\n' "${off[@]}" | median)"; CPU_ON="$(printf '%s\n' "${on[@]}" | median)"
+echo "  rounds (µs per request): off ${off[*]}; on ${on[*]}"
 echo "  vault CPU per request: pacing on $CPU_ON µs, off $CPU_OFF µs"
 read -r r _ <<<"$(ratio_met "$CPU_ON" "$CPU_OFF" 0)"
 figure "pacing: vault CPU per unpaced request, pacing on / off" "$r" "<= 1.0 (noise: a few %)" \

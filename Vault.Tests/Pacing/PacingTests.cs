@@ -217,6 +217,36 @@ public class PacingTests
     }
 
     [Fact]
+    public async Task MetricsCountTokensWaitsAndBothKindsOf429ByOperation()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(1, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        await SpendBurstAsync(vault, seeded.Secret, 20);
+        var next = CallAsync(vault, seeded.Secret);
+        clock.Advance(await clock.NextWaitAsync());
+        (await next).Dispose();
+        (await CallAsync(vault, seeded.Secret, "0")).Dispose(); // refused by the vault
+        // Retry-After beyond the retries' 5 s: the 429 comes back rather than being retried.
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, RetryAfterSeconds: 30, Next: [JsonSerializer.SerializeToElement(429)]));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await CallAsync(vault, seeded.Secret)).Dispose(); // Amazon's 429
+
+        var text = await vault.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("vault_pacing_tokens_total{operation=\"getOrders\"} 22", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_waits_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_wait_duration_seconds_count{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_refused_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_amazon_throttled_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("seller-1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnOperationNotInTheTableIsNotPaced()
     {
         await using var vault = await StartAsync(new WatchedClock());
