@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 
 namespace Vault.Bench;
 
@@ -17,6 +18,8 @@ internal static class PacingLoad
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 }) { Timeout = TimeSpan.FromSeconds(90) };
         var interval = TimeSpan.FromSeconds(clients / (rate * factor));
         var (ok, amazon429, vault429, other, waited) = (0, 0, 0, 0, 0);
+        using (var cleared = await http.DeleteAsync($"{state.Simulator}/_sim/calls")) // the log keeps 10,000 calls: this run's only
+            cleared.EnsureSuccessStatusCode();
         var watch = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
@@ -52,12 +55,23 @@ internal static class PacingLoad
             }
         }));
         var elapsed = watch.Elapsed.TotalSeconds;
+        var attemptsThrottled = await ThrottledAttemptsAsync(http, state.Simulator, path);
         var calls = ok + amazon429 + vault429 + other;
         // Over the whole run: callers held back by pacing finish after the last send.
         var served = Math.Max(0, ok - burst) / elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"calls {calls} in {elapsed:F1} s: 200 {ok} (waited {waited}), Amazon 429 {amazon429}, vault 429 rate_limited {vault429}, other {other}; served beyond the burst {served:F3}/s vs rate {rate}"));
+            $"calls {calls} in {elapsed:F1} s: 200 {ok} (waited {waited}), Amazon 429 {amazon429}, vault 429 rate_limited {vault429}, other {other}; served beyond the burst {served:F3}/s vs rate {rate}; Amazon answered 429 to {attemptsThrottled} attempts, the vault's retries included"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"result: {calls} {ok} {amazon429} {vault429} {other} {served:F4}"));
         return 0;
+    }
+
+    /// <summary>How many calls to the operation the simulator has answered 429 so far (its call log: retries count too).</summary>
+    private static async Task<int> ThrottledAttemptsAsync(HttpClient http, string simulator, string path)
+    {
+        var operationPath = path.Split('?')[0];
+        using var log = await http.GetAsync($"{simulator}/_sim/calls");
+        var calls = (await log.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("calls");
+        return calls.EnumerateArray().Count(c => c.GetProperty("status").GetInt32() == 429
+            && c.GetProperty("pathAndQuery").GetString()!.StartsWith(operationPath, StringComparison.Ordinal));
     }
 }
