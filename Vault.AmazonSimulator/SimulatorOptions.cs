@@ -47,6 +47,12 @@ public sealed class SimulatorOptions
     public RateLimit DefaultRateLimit { get; set; } = new(100, 1000);
 
     /// <summary>
+    /// Enforce each operation's documented usage plan (its rate and burst in <see cref="SpApi.SpApiOperations"/>) instead of
+    /// <see cref="DefaultRateLimit"/>, as Amazon does (<c>SIM_RATE_LIMITS=documented</c>). <see cref="RateLimits"/> still win.
+    /// </summary>
+    public bool DocumentedRateLimits { get; set; }
+
+    /// <summary>
     /// How long LWA access tokens live and the <c>expires_in</c> LWA answers. Amazon says one hour
     /// (https://developer.amazon.com/docs/login-with-amazon/access-token.html); tests shorten it to see how the vault
     /// copes with a token that is nearly spent when it arrives.
@@ -68,7 +74,8 @@ public sealed class SimulatorOptions
     /// <summary>
     /// Options from <c>SIM_</c> variables, for running the simulator as a process:
     /// <c>SIM_SPAPI_APP_ID</c>, <c>SIM_SPAPI_CLIENT_ID</c>, <c>SIM_SPAPI_CLIENT_SECRET</c>,
-    /// <c>SIM_ADS_CLIENT_ID</c>, <c>SIM_ADS_CLIENT_SECRET</c>, <c>SIM_REDIRECT_URIS</c> (comma-separated).
+    /// <c>SIM_ADS_CLIENT_ID</c>, <c>SIM_ADS_CLIENT_SECRET</c>, <c>SIM_REDIRECT_URIS</c> (comma-separated),
+    /// <c>SIM_RATE_LIMITS=documented</c> (<see cref="DocumentedRateLimits"/>).
     /// </summary>
     public static SimulatorOptions FromConfiguration(IConfiguration configuration)
     {
@@ -85,6 +92,7 @@ public sealed class SimulatorOptions
             configuration["SIM_ADS_CLIENT_SECRET"] ?? DefaultAdsClientSecret,
             LwaClientKind.Ads));
 
+        options.DocumentedRateLimits = string.Equals(configuration["SIM_RATE_LIMITS"], "documented", StringComparison.OrdinalIgnoreCase);
         var redirects = configuration["SIM_REDIRECT_URIS"];
         if (!string.IsNullOrWhiteSpace(redirects))
         {

@@ -11,6 +11,7 @@ using Vault.Api.OAuth;
 using Vault.Api.Proxy;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
+using Vault.Api.Pacing;
 using Vault.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -66,6 +67,7 @@ public static class VaultApp
         AmazonInvoker.AddAmazonInvoker(services);
         services.AddSingleton<AmazonForwarding>();
         services.AddSingleton<GrantlessTokens>();
+        services.AddAmazonPacing();
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication();

@@ -2,25 +2,30 @@
 # Runs the benchmarks on this machine and prints each figure with its target (issue 7). Every figure is a ratio or
 # a delta against a reference measured in this same run, on loopback, with the Amazon simulator as Amazon.
 #
-# Usage: bench/run.sh [all|kdf|proxy|serve]      (default: all)
+# Usage: bench/run.sh [all|kdf|proxy|serve|pacing]      (default: all; pacing runs only when asked for)
 #   kdf    scrypt in the vault vs Node's crypto.scrypt
 #   proxy  builds and starts the simulator, the vault and the Data Border-style reference (bench/databorder-reference)
 #          as real processes on free loopback ports, seeds connections through the vault's API, then measures:
 #          warm GET throughput vault vs direct (wrk), added latency at a constant 500 req/s, warm throughput vault vs
 #          the Data Border-style reference, start-up and idle RSS, cold first calls vs cores / scrypt time, and 1,000
 #          concurrent cold requests (peak RSS, answers).
+#   pacing (issue 17) the simulator enforces Amazon's documented usage plans (SIM_RATE_LIMITS=documented); 16 clients
+#          call getInventorySummaries (2/s, burst 2) at 3× its rate for PACE_SECONDS: Amazon 429s reaching the caller with
+#          pacing and without (AMAZON_PACING=false, the reference), calls served per second vs the rate, the same load
+#          through two vault instances on one PostgreSQL (started here, like the tests' PostgresServer), and the vault's
+#          CPU per request on an operation pacing does not know, pacing on vs off.
 #   serve  starts and seeds the same processes, prints how to call them, and waits (for profiling: dotnet-trace,
 #          dotnet-counters against the printed vault pid while you drive load with wrk).
 #
 # Knobs (environment): WRK_SECONDS=10 WRK_CONNECTIONS=32 WRK_THREADS=2 ROUNDS=2 LATENCY_RATE=500 LATENCY_SECONDS=10
-#   COLD_SELLERS=200 COLD_CONCURRENCY=16 FLOOD=1000 STARTS=3
+#   COLD_SELLERS=200 COLD_CONCURRENCY=16 FLOOD=1000 STARTS=3 PACE_SECONDS=60 PACE_CLIENTS=16
 #   VAULT_ENV="DOTNET_gcServer=0 …": extra environment for the vault process only (GC and JIT experiments).
 #   BENCH_REF=<git rev>: build the vault and the simulator from that commit (git archive) instead of the working tree.
 # Needs: the .NET SDK, node, jq, curl; installs Debian's wrk when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
-case "$which" in all|kdf|proxy|serve) ;; *) echo "usage: bench/run.sh [all|kdf|proxy|serve]" >&2; exit 2 ;; esac
+case "$which" in all|kdf|proxy|serve|pacing) ;; *) echo "usage: bench/run.sh [all|kdf|proxy|serve|pacing]" >&2; exit 2 ;; esac
 
 WRK_SECONDS="${WRK_SECONDS:-10}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
@@ -32,6 +37,8 @@ COLD_SELLERS="${COLD_SELLERS:-200}"
 COLD_CONCURRENCY="${COLD_CONCURRENCY:-16}"
 FLOOD="${FLOOD:-1000}"
 STARTS="${STARTS:-3}"
+PACE_SECONDS="${PACE_SECONDS:-60}"
+PACE_CLIENTS="${PACE_CLIENTS:-16}"
 
 ART="artifacts/bench-build"   # isolated bin/ and obj/: never the default folders other builds use
 RUN="artifacts/bench-run"     # logs, database, seeded state of the last run
@@ -122,7 +129,12 @@ stop() { # pid: only processes this script started
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-cleanup() { stop "$BARE_PID"; stop "$REF_PID"; stop "$VAULT_PID"; stop "$SIM_PID"; }
+VAULT_B_PID=""; PG_DIR=""
+cleanup() {
+  stop "$BARE_PID"; stop "$REF_PID"; stop "$VAULT_B_PID"; stop "$VAULT_PID"; stop "$SIM_PID"
+  [[ -n "$PG_DIR" ]] && pg_as_owner "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m fast >/dev/null 2>&1 && rm -rf "$PG_DIR"
+  return 0
+}
 trap cleanup EXIT INT TERM
 wait_for() {
   for _ in $(seq 1 300); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
@@ -137,12 +149,15 @@ start_vault() {
 }
 rss() { awk -v f="$2:" '$1 == f { printf "%.1f MiB", $2/1024 }' "/proc/$1/status"; }
 
-ASPNETCORE_URLS="$SIM" dotnet "$SIM_DLL" >"$RUN/simulator.log" 2>&1 &
+SIM_ENV=""
+[[ "$which" == pacing ]] && SIM_ENV="SIM_RATE_LIMITS=documented" # Amazon's usage plans, as Amazon enforces them
+env $SIM_ENV ASPNETCORE_URLS="$SIM" dotnet "$SIM_DLL" >"$RUN/simulator.log" 2>&1 &
 SIM_PID=$!
 wait_for "$SIM/_sim/health"
 start_vault
 
 seed_count=$(( FLOOD > COLD_SELLERS ? FLOOD : COLD_SELLERS ))
+[[ "$which" == pacing ]] && seed_count=0
 echo
 echo "== seeding 1 warm and $seed_count cold sellers through the vault (PUT …/connections/sp-api; one scrypt each)"
 dotnet "$BENCH" seed "$VAULT" "$SIM" "$seed_count" "$RUN/state.json"
@@ -185,7 +200,7 @@ wrk_rps() { # proxy-pid|- url header...   prints: req/s, CPU µs per request of 
   out="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --timeout 10s "${args[@]}" "$url")"
   p1=$(ticks "$pid"); s1=$(ticks "$SIM_PID"); children_cpu_us; c1=$CHILD_US
   echo "$out" >>"$RUN/wrk.log"
-  if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
+  if [[ -z "${EXPECT_NON2XX:-}" ]] && grep -qE "Non-2xx|Socket errors" <<<"$out"; then
     echo "bench: wrk saw errors against $url:" >&2
     grep -E "Non-2xx|Socket errors" <<<"$out" >&2
   fi
@@ -195,6 +210,11 @@ wrk_rps() { # proxy-pid|- url header...   prints: req/s, CPU µs per request of 
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio_met() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { r = a / b; printf "%.3f %s\n", r, (r >= t) ? "MET" : "MISSED" }'; }
+
+if [[ "$which" == pacing ]]; then
+  source bench/pacing.sh
+  exit 0
+fi
 
 echo
 echo "== warm proxied GET throughput (wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_SECONDS}s, $ROUNDS rounds, direct first)"

@@ -12,6 +12,7 @@ public sealed class RateLimits
 
     private readonly TimeProvider _time;
     private readonly RateLimit _defaultLimit;
+    private readonly bool _documented;
     private readonly Dictionary<string, RateLimit> _configured;
     private readonly ConcurrentDictionary<string, RateLimit> _overrides = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Operation, string Partition), Bucket> _buckets = new();
@@ -21,6 +22,7 @@ public sealed class RateLimits
         ArgumentNullException.ThrowIfNull(options);
         _time = options.TimeProvider;
         _defaultLimit = options.DefaultRateLimit;
+        _documented = options.DocumentedRateLimits;
         _configured = new Dictionary<string, RateLimit>(options.RateLimits, StringComparer.Ordinal);
     }
 
@@ -44,7 +46,7 @@ public sealed class RateLimits
     public bool TryAcquire(SpApiOperation operation, string partition)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var limit = Explicit(operation) ?? _defaultLimit;
+        var limit = Explicit(operation) ?? (_documented ? new RateLimit(operation.Rate, operation.Burst) : _defaultLimit);
         var bucket = _buckets.GetOrAdd((operation.Name, partition), _ => new Bucket(limit, _time.GetUtcNow()));
         return bucket.TryTake(_time.GetUtcNow());
     }

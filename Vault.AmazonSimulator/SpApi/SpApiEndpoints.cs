@@ -12,6 +12,7 @@ public static class SpApiEndpoints
         sp.MapOrders();
         sp.MapTokens();
         sp.MapReports();
+        sp.MapInventory();
         sp.MapByteStream();
         return app;
     }

@@ -59,11 +59,15 @@ public static class SpApiOperations
     public static readonly SpApiOperation GetReportDocument =
         new("getReportDocument", "GET", "/reports/2021-06-30/documents/{reportDocumentId}", 0.0167, 15, Restriction.ReportType);
 
+    /// <summary>https://developer-docs.amazon.com/sp-api/docs/fba-inventory-api-v1-reference (usage plan in models/fba-inventory-api-model).</summary>
+    public static readonly SpApiOperation GetInventorySummaries =
+        new("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2, 2, Restriction.None);
+
     public static readonly SpApiOperation CreateRestrictedDataToken =
         new("createRestrictedDataToken", "POST", "/tokens/2021-03-01/restrictedDataToken", 1, 10, Restriction.None);
 
     public static IReadOnlyList<SpApiOperation> All { get; } =
-        [GetMarketplaceParticipations, GetOrders, GetOrder, GetOrderAddress, GetOrderBuyerInfo, GetReportDocument, CreateRestrictedDataToken];
+        [GetMarketplaceParticipations, GetOrders, GetOrder, GetOrderAddress, GetOrderBuyerInfo, GetReportDocument, GetInventorySummaries, CreateRestrictedDataToken];
 
     public static SpApiOperation? Find(string method, string path) => All.FirstOrDefault(o => o.Matches(method, path));
 

@@ -51,6 +51,9 @@ public sealed class VaultOptions
     /// <summary>How long a host's circuit stays open after it failed (AMAZON_CIRCUIT_BREAK_MS).</summary>
     public TimeSpan AmazonCircuitBreak { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Whether proxied SP-API calls are paced to Amazon's usage plans (AMAZON_PACING; docs/API.md "Pacing").</summary>
+    public bool AmazonPacing { get; set; } = true;
+
     public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
 
     public bool UsesHttps => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;

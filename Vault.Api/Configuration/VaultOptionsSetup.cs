@@ -43,6 +43,7 @@ internal sealed class VaultOptionsSetup(IConfiguration configuration) : IConfigu
         options.AmazonAttemptTimeout = Milliseconds("AMAZON_ATTEMPT_TIMEOUT_MS", problems) ?? options.AmazonAttemptTimeout;
         options.AmazonTotalTimeout = Milliseconds("AMAZON_TOTAL_TIMEOUT_MS", problems) ?? options.AmazonTotalTimeout;
         options.AmazonCircuitBreak = Milliseconds("AMAZON_CIRCUIT_BREAK_MS", problems) ?? options.AmazonCircuitBreak;
+        options.AmazonPacing = Flag("AMAZON_PACING", problems) ?? options.AmazonPacing;
         return problems;
     }
 

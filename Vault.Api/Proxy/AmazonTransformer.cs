@@ -15,6 +15,7 @@ public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessTo
     [
         "Authorization", "Cookie", "Proxy-Authorization", "x-amazon-token-secret", "x-amazon-token-secret-new",
         "x-amz-access-token", "Amazon-Advertising-API-ClientId", RestrictedOperations.DataElementsHeader, RestrictedOperations.RestrictedReportHeader, SandboxHeader.Name,
+        Pacing.MaxWait.Header,
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Real-IP",
         "X-Original-For", "X-Original-Host", "X-Original-Proto", "X-Original-Prefix", "Via",
         "x-request-id", "traceparent", "tracestate",

@@ -58,6 +58,7 @@ internal static class PostgresRoles
                 GRANT SELECT ON {schema}.schema_migrations TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.connections, {schema}.oauth_one_time TO {role};
                 REVOKE TRUNCATE, REFERENCES, TRIGGER ON {schema}.connections, {schema}.oauth_one_time FROM {role};
+                GRANT SELECT, INSERT, UPDATE ON {schema}.rate_buckets TO {role};
                 GRANT SELECT, INSERT ON {schema}.audit_log TO {role};
                 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.audit_log FROM {role};
                 """),

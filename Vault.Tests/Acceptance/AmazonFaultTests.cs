@@ -43,6 +43,8 @@ public sealed class AmazonFaultTests(ITestOutputHelper output)
             {
                 settings["AMAZON_ATTEMPT_TIMEOUT_MS"] = "250";
                 settings["AMAZON_TOTAL_TIMEOUT_MS"] = "10000";
+                // Thousands of calls far beyond Amazon's documented rates, on purpose: pacing (PacingTests) would hold them back.
+                settings["AMAZON_PACING"] = "false";
             },
             // The simulator's clock stands still in tests, so its default rate limit would never refill over thousands of calls.
             simulator: options => options.DefaultRateLimit = new RateLimit(1_000_000, 1_000_000));

@@ -36,7 +36,7 @@ public sealed class VaultPair : IAsyncDisposable
 
     public string Jwt { get; }
 
-    public static async Task<VaultPair> StartAsync(PostgresServer server)
+    public static async Task<VaultPair> StartAsync(PostgresServer server, bool pacing = true)
     {
         var database = await SharedDatabase.CreateAsync(server);
         // As at Amazon, the app's one registered redirect URI: the load balancer's.
@@ -44,6 +44,7 @@ public sealed class VaultPair : IAsyncDisposable
         var environment = VaultProcess.Environment(database.Serving, amazon.BaseAddress + "{host}");
         environment["VAULT_DATABASE_OWNER"] = database.Owner;
         environment["PUBLIC_BASE_URL"] = PublicBaseUrl.ToString();
+        environment["AMAZON_PACING"] = pacing ? "true" : "false";
         VaultProcess? a = null;
         try
         {

@@ -143,6 +143,27 @@ public class SpApiTests
     }
 
     [Fact]
+    public async Task WithDocumentedLimitsEachOperationHasAmazonsUsagePlan()
+    {
+        await using var sim = await StartAsync(o => o.DocumentedRateLimits = true);
+        var token = await sim.SpApiAccessTokenAsync();
+        const string path = "/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=ATVPDKIKX0DER&marketplaceIds=ATVPDKIKX0DER";
+
+        using var first = await sim.SpApiGetAsync(path, token);
+        using var second = await sim.SpApiGetAsync(path, token);
+        using var third = await sim.SpApiGetAsync(path, token);
+        sim.Clock.Advance(TimeSpan.FromSeconds(0.5));
+        using var refilled = await sim.SpApiGetAsync(path, token);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("inventorySummaries", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("2", first.Headers.GetValues("x-amzn-RateLimit-Limit").Single());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        await AssertSpApiErrorAsync(third, (HttpStatusCode)429, "QuotaExceeded"); // getInventorySummaries: 2/s, burst 2
+        Assert.Equal(HttpStatusCode.OK, refilled.StatusCode);
+    }
+
+    [Fact]
     public async Task ExceedingTheBucketAnswers429QuotaExceededWithTheRateHeader()
     {
         await using var sim = await StartAsync(o => o.RateLimits["getOrders"] = new RateLimit(0.5, 2));

@@ -20,6 +20,9 @@ public sealed class WatchedClock() : FakeTimeProvider(DateTimeOffset.UtcNow)
         return timer;
     }
 
+    /// <summary>A wait started on this clock and not read yet, if there is one, without waiting for one.</summary>
+    public bool TryTakeWait(out TimeSpan wait) => _waits.Reader.TryRead(out wait);
+
     /// <summary>The next wait started on this clock; bounded in real time, so a vault that never waits fails the test.</summary>
     public async Task<TimeSpan> NextWaitAsync() => await _waits.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 }

@@ -16,6 +16,8 @@ return name switch
     "flood" => await ColdBenchmarks.FloodAsync(BenchState.Load(args[1]), count: Int(2, 1000), pid: Int(3, 0)),
     "bare-proxy" => await BareProxy.RunAsync(url: args[1], target: args[2], accessToken: args[3]),
     "startup" => await ColdBenchmarks.StartupAsync(dll: args[1], url: args[2], runs: Int(3, 3), idleSeconds: Dbl(4, 3)),
+    "pace" => await PacingLoad.RunAsync(BenchState.Load(args[1]), path: args[2], rate: Dbl(3, 2), burst: Int(4, 2), clients: Int(5, 16), seconds: Dbl(6, 60),
+        factor: Dbl(7, 3), vaults: args[8].Split(',')),
     _ => Usage(),
 };
 
@@ -29,6 +31,7 @@ static int Usage()
                Vault.Bench flood <state.json> [count=1000] <vault-pid>
                Vault.Bench bare-proxy <listen-url> <target-base-url> <access-token>
                Vault.Bench startup <Vault.Api.dll> <vault-url> [runs=3] [idle-seconds=3]   (vault environment inherited)
+               Vault.Bench pace <state.json> <path> <rate> <burst> <clients> <seconds> <factor> <vault-url>[,<vault-url>…]
         """);
     return 2;
 }

@@ -1,0 +1,63 @@
+using Npgsql;
+using NpgsqlTypes;
+using static Vault.Storage.Postgres.PostgresCommands;
+
+namespace Vault.Storage.Postgres;
+
+/// <summary>
+/// The rate buckets of every vault instance on this database, in <c>rate_buckets</c> (Migrations/Postgres/0004). Each
+/// step is one statement in one round trip (with the tenant for row-level security, as <see cref="TenantTransaction.ReadAsync"/>
+/// does): the row lock orders concurrent instances, and the database's clock is the one clock they all read.
+/// </summary>
+public sealed class PostgresRateBuckets : IRateBuckets
+{
+    // The bucket as of this statement: refilled at its rate since it was last touched, up to its burst.
+    private const string Refilled =
+        "LEAST(b.burst, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM statement_timestamp() - b.refilled_at)) * b.rate)";
+
+    private const string Fits = $"({Refilled} >= 1 OR (1 - {Refilled}) / b.rate <= @max_wait)";
+
+    private const string Reserve = $"""
+        INSERT INTO rate_buckets AS b (tenant, bucket, rate, burst, tokens, refilled_at, last_granted)
+        VALUES (@tenant, @bucket, @rate, @burst, @burst - 1, statement_timestamp(), true)
+        ON CONFLICT (tenant, bucket) DO UPDATE SET
+            last_granted = {Fits},
+            tokens = {Refilled} - CASE WHEN {Fits} THEN 1 ELSE 0 END,
+            refilled_at = statement_timestamp()
+        RETURNING last_granted, tokens, rate
+        """;
+
+    private const string Release = $"UPDATE rate_buckets b SET tokens = LEAST(b.burst, {Refilled} + 1), refilled_at = statement_timestamp() WHERE tenant = @tenant AND bucket = @bucket";
+
+    private const string Empty = $"UPDATE rate_buckets b SET tokens = LEAST({Refilled}, 0), refilled_at = statement_timestamp() WHERE tenant = @tenant AND bucket = @bucket";
+
+    private const string SetRate = $"UPDATE rate_buckets b SET tokens = {Refilled}, refilled_at = statement_timestamp(), rate = @rate WHERE tenant = @tenant AND bucket = @bucket AND rate <> @rate";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    internal PostgresRateBuckets(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    public async Task<RateReservation> ReserveAsync(string tenant, string bucket, double rate, int burst, TimeSpan maxWait, CancellationToken ct)
+    {
+        var rows = await TenantTransaction.ReadAsync(_dataSource, tenant, Reserve,
+            [Text("tenant", tenant), Text("bucket", bucket), Double("rate", rate), Int("burst", burst), Double("max_wait", maxWait.TotalSeconds)],
+            r => (Granted: r.GetBoolean(0), Tokens: r.GetDouble(1), Rate: r.GetDouble(2)), ct).ConfigureAwait(false);
+        var (granted, tokens, current) = rows[0];
+        // Granted: the tokens left may be below zero, promised to earlier callers; this one waits for its own.
+        return granted
+            ? new RateReservation(true, TimeSpan.FromSeconds(Math.Max(0, -tokens) / current), current)
+            : new RateReservation(false, TimeSpan.FromSeconds((1 - tokens) / current) - maxWait, current);
+    }
+
+    public Task ReleaseAsync(string tenant, string bucket, CancellationToken ct) => ExecuteAsync(tenant, Release, ct, Text("bucket", bucket));
+
+    public Task EmptyAsync(string tenant, string bucket, CancellationToken ct) => ExecuteAsync(tenant, Empty, ct, Text("bucket", bucket));
+
+    public Task SetRateAsync(string tenant, string bucket, double rate, CancellationToken ct) =>
+        ExecuteAsync(tenant, SetRate, ct, Text("bucket", bucket), Double("rate", rate));
+
+    private Task ExecuteAsync(string tenant, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+        TenantTransaction.ReadAsync(_dataSource, tenant, sql, [Text("tenant", tenant), .. parameters], _ => 0, ct);
+
+    private static NpgsqlParameter Double(string name, double value) => new(name, NpgsqlDbType.Double) { Value = value };
+}

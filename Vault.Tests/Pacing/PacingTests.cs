@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Vault.AmazonSimulator;
+using Vault.AmazonSimulator.Controls;
+using Vault.Tests.Support;
+
+namespace Vault.Tests.Pacing;
+
+/// <summary>Issue 17: proxied SP-API calls wait for Amazon's tokens instead of turning into 429s (docs/API.md "Pacing").</summary>
+public class PacingTests
+{
+    private const string Orders = "/v1/sellers/seller-1/sp-api/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER";
+    private const string OrdersPath = "/orders/v0/orders";
+    private const string SpHost = "sellingpartnerapi-na.amazon.com";
+
+    private static Task<VaultHarness> StartAsync(WatchedClock clock, Action<SimulatorOptions>? simulator = null) =>
+        VaultHarness.StartAsync(simulator: simulator, host: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+
+    private static async Task<HttpResponseMessage> CallAsync(VaultHarness vault, string secret, string? maxWait = null, string path = Orders, CancellationToken ct = default)
+    {
+        using var request = vault.Request(HttpMethod.Get, path, secret);
+        if (maxWait is not null)
+            request.Headers.TryAddWithoutValidation("x-vault-max-wait", maxWait);
+        return await vault.Http.SendAsync(request, ct);
+    }
+
+    private static async Task SpendBurstAsync(VaultHarness vault, string secret, int burst)
+    {
+        for (var i = 0; i < burst; i++)
+        {
+            using var response = await CallAsync(vault, secret);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("x-vault-rate-wait-ms"));
+        }
+    }
+
+    private static int AmazonCalls(VaultHarness vault, int? status = null) =>
+        vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == SpHost && c.PathAndQuery.StartsWith(OrdersPath, StringComparison.Ordinal)
+            && (status is null || c.Status == status));
+
+    private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("code", out var code) ? code.GetString() : null;
+
+    private static long WaitedMs(HttpResponseMessage response) =>
+        long.Parse(response.Headers.GetValues("x-vault-rate-wait-ms").Single(), CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task ABurstOfFiftyConcurrentCallsOnAnOperationWithBurstTwentyIsServedInOrderWithoutAnAmazon429()
+    {
+        var clock = new WatchedClock();
+        // Amazon enforces 10/s with a burst of 20 on the same clock, and says so in x-amzn-RateLimit-Limit.
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(10, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var first = await CallAsync(vault, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's rate
+        clock.Advance(TimeSpan.FromSeconds(2)); // both buckets full again
+
+        var calls = Enumerable.Range(0, 50).Select(_ => CallAsync(vault, seeded.Secret)).ToList();
+        for (var i = 0; i < 30; i++)
+            await clock.NextWaitAsync();
+        // Steps of 7.0001 ms never land exactly on a token's time, so rounding cannot favour either side.
+        for (var steps = 0; !calls.All(c => c.IsCompleted) && steps < 1000; steps++)
+        {
+            clock.Advance(TimeSpan.FromTicks(70_001));
+            await Task.Delay(2);
+        }
+        var responses = await Task.WhenAll(calls);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(0, AmazonCalls(vault, 429));
+        Assert.Equal(51, AmazonCalls(vault));
+        Assert.Equal(20, responses.Count(r => !r.Headers.Contains("x-vault-rate-wait-ms")));
+        // First come, first served: each waiting call had its own slot, one token (100 ms) after the one before.
+        var waited = responses.Where(r => r.Headers.Contains("x-vault-rate-wait-ms")).Select(WaitedMs).Order().ToList();
+        Assert.Equal(30, waited.Count);
+        for (var k = 0; k < 30; k++)
+            Assert.InRange(waited[k], (k + 1) * 100, ((k + 1) * 100) + 1);
+        foreach (var response in responses)
+            response.Dispose();
+    }
+
+    [Fact]
+    public async Task ACallWaitsAtMostXVaultMaxWaitElse429RateLimitedWithoutCallingAmazon()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock); // getOrders: 0.0167/s, burst 20 (Amazon's default)
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        await SpendBurstAsync(vault, seeded.Secret, 20);
+
+        using var byDefault = await CallAsync(vault, seeded.Secret);
+        using var noWait = await CallAsync(vault, seeded.Secret, "0");
+        var longest = CallAsync(vault, seeded.Secret, "60");
+        var wait = await clock.NextWaitAsync();
+        Assert.False(longest.IsCompleted);
+        clock.Advance(wait);
+        using var waited = await longest;
+
+        Assert.Equal((HttpStatusCode)429, byDefault.StatusCode);
+        Assert.Equal("rate_limited", await CodeAsync(byDefault));
+        Assert.Equal("50", byDefault.Headers.GetValues("Retry-After").Single()); // the next token in 59.9 s, 10 s of it waited
+        Assert.Equal((HttpStatusCode)429, noWait.StatusCode);
+        Assert.Equal("60", noWait.Headers.GetValues("Retry-After").Single());
+        Assert.InRange(wait.TotalSeconds, 59.8, 59.9);
+        Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+        Assert.InRange(WaitedMs(waited), 59_800, 59_900);
+        Assert.Equal(21, AmazonCalls(vault));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("60.5")]
+    [InlineData("61")]
+    [InlineData("1e3")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("5, 5")]
+    public async Task ABadXVaultMaxWaitIs400WithoutCallingAmazon(string value)
+    {
+        await using var vault = await StartAsync(new WatchedClock());
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+
+        using var response = await CallAsync(vault, seeded.Secret, value);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", await CodeAsync(response));
+        Assert.Contains("x-vault-max-wait", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, AmazonCalls(vault));
+    }
+
+    [Fact]
+    public async Task ARateAmazonAnnouncesInXAmznRateLimitLimitIsFollowed()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(1, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        await SpendBurstAsync(vault, seeded.Secret, 20);
+
+        // At the default 0.0167/s the next token is a minute away, past the default 10 s wait; at Amazon's 1/s it is a second.
+        var next = CallAsync(vault, seeded.Secret);
+        var wait = await clock.NextWaitAsync();
+        clock.Advance(wait);
+        using var response = await next;
+
+        Assert.Equal(TimeSpan.FromSeconds(1), wait);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, WaitedMs(response));
+    }
+
+    [Fact]
+    public async Task AmazonsOwn429PassesThroughUnchangedAndEmptiesTheBucket()
+    {
+        await using var vault = await StartAsync(new WatchedClock());
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+
+        using var throttled = await CallAsync(vault, seeded.Secret);
+        using var next = await CallAsync(vault, seeded.Secret, "0");
+
+        Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
+        Assert.Contains("QuotaExceeded", await throttled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // 19 tokens were left by the vault's estimate; Amazon's word wins.
+        Assert.Equal((HttpStatusCode)429, next.StatusCode);
+        Assert.Equal("rate_limited", await CodeAsync(next));
+        Assert.Equal(1, AmazonCalls(vault));
+    }
+
+    [Fact]
+    public async Task AnAbandonedCallReleasesItsPlaceInTheQueue()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock);
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        await SpendBurstAsync(vault, seeded.Secret, 20);
+        using var abandon = new CancellationTokenSource();
+        var abandoned = CallAsync(vault, seeded.Secret, "60", ct: abandon.Token);
+        await clock.NextWaitAsync(); // it holds the next token, a minute away
+
+        using var behind = await CallAsync(vault, seeded.Secret, "60"); // two minutes away: refused
+        await abandon.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        HttpResponseMessage? taken = null;
+        for (var attempt = 0; attempt < 100 && taken is null; attempt++)
+        {
+            // The vault hears of the disconnect a moment later; until then the place is still held and a call is refused.
+            var call = CallAsync(vault, seeded.Secret, "60");
+            while (!call.IsCompleted && !clock.TryTakeWait(out _))
+                await Task.Delay(10);
+            if (call.IsCompleted)
+            {
+                using var refused = await call;
+                Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+                await Task.Delay(50);
+                continue;
+            }
+            clock.Advance(TimeSpan.FromSeconds(60));
+            taken = await call;
+        }
+
+        Assert.Equal((HttpStatusCode)429, behind.StatusCode);
+        Assert.NotNull(taken);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.InRange(WaitedMs(taken), 59_800, 59_900);
+        Assert.Equal(21, AmazonCalls(vault));
+        taken.Dispose();
+    }
+
+    [Fact]
+    public async Task MetricsCountTokensWaitsAndBothKindsOf429ByOperation()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(1, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        await SpendBurstAsync(vault, seeded.Secret, 20);
+        var next = CallAsync(vault, seeded.Secret);
+        clock.Advance(await clock.NextWaitAsync());
+        (await next).Dispose();
+        (await CallAsync(vault, seeded.Secret, "0")).Dispose(); // refused by the vault
+        // Retry-After beyond the retries' 5 s: the 429 comes back rather than being retried.
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, RetryAfterSeconds: 30, Next: [JsonSerializer.SerializeToElement(429)]));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await CallAsync(vault, seeded.Secret)).Dispose(); // Amazon's 429
+
+        var text = await vault.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("vault_pacing_tokens_total{operation=\"getOrders\"} 22", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_waits_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_wait_duration_seconds_count{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_refused_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("vault_pacing_amazon_throttled_total{operation=\"getOrders\"} 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("seller-1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOperationNotInTheTableIsNotPaced()
+    {
+        await using var vault = await StartAsync(new WatchedClock());
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await CallAsync(vault, seeded.Secret, "0", "/v1/sellers/seller-1/sp-api/nothing/here");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+}
