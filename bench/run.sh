@@ -245,7 +245,7 @@ if [[ "$which" == ab ]]; then
   env ${VAULT_B_ENV:-} ASPNETCORE_URLS="$B" PUBLIC_BASE_URL="$B" ALLOWED_REDIRECT_ORIGINS="$B" dotnet "$B_DLL" >>"$RUN/vault-b.log" 2>&1 &
   B_PID=$!
   wait_for "$B/readyz"
-  allocated() { curl -fsS "$1/metrics" | awk '/^dotnet_gc_heap_total_allocated/ { print $2; exit }'; }
+  allocated() { curl -fsS "$1/metrics" | awk '/^dotnet_gc_heap_total_allocated/ && v == "" { v = $2 } END { print v }'; }
   ab_round() { # name pid base
     local a0 a1 out rps cpu
     a0="$(allocated "$3")"
