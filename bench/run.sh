@@ -17,7 +17,8 @@
 #   ab     two builds of the vault (or one build in two environments) side by side on one seeded database and one
 #          simulator, in alternating wrk rounds: requests/s, CPU and bytes allocated per warm proxied GET for each, in
 #          the same run (for trying a change: the ratio B/A is what counts on a loaded machine). A is the working tree
-#          (or BENCH_REF); B is BENCH_B_REF=<git rev> (built the same way) and/or VAULT_B_ENV="…".
+#          (or BENCH_REF); B is BENCH_B_REF=<git rev> (built the same way), or VAULT_B_DLL=<a built Vault.Api.dll>, and/or
+#          VAULT_B_ENV="…".
 #   serve  starts and seeds the same processes, prints how to call them, and waits (for profiling: dotnet-trace,
 #          dotnet-counters against the printed vault pid while you drive load with wrk).
 #
@@ -238,7 +239,7 @@ if [[ "$which" == ab ]]; then
   B_PORT="$(free_port)"
   B="http://127.0.0.1:$B_PORT"
   B_DLL="${B_PRODUCT:+$B_PRODUCT/bin/Vault.Api/release/Vault.Api.dll}"
-  B_DLL="${B_DLL:-$VAULT_DLL}"
+  B_DLL="${VAULT_B_DLL:-${B_DLL:-$VAULT_DLL}}"
   echo
   echo "== A: $VAULT_DLL ${VAULT_ENV:+($VAULT_ENV)}"
   echo "   B: $B_DLL ${VAULT_B_ENV:+($VAULT_B_ENV)}${BENCH_B_REF:+ (commit $(git rev-parse --short "$BENCH_B_REF"))}"
