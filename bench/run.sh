@@ -12,8 +12,9 @@
 #          forwarder's), cold first calls vs cores / scrypt time and vs two bare scrypt threads, and 1,000 concurrent
 #          cold requests (peak RSS, answers).
 #   sellers  seeds SELLERS connections (default 10,000; two key derivations each: import, then first call), then on a
-#          freshly started vault measures the RSS growth for that many warm connections (tokens cached) against the
-#          same process after as many calls on one seller, each after a full GC induced in the vault.
+#          freshly started vault reads RSS after as many calls on one seller, with a tenth of the sellers warm (tokens
+#          cached) and with all of them warm, each after a full GC induced in the vault: the slope between the last two
+#          is the RSS each warm connection keeps (the first tenth pays the cold path's one-time costs).
 #   ab     two builds of the vault (or one build in two environments) side by side on one seeded database and one
 #          simulator, in alternating wrk rounds: requests/s, CPU and bytes allocated per warm proxied GET for each, in
 #          the same run (for trying a change: the ratio B/A is what counts on a loaded machine). A is the working tree
@@ -26,6 +27,7 @@
 #   COLD_SELLERS=200 COLD_CONCURRENCY=16 FLOOD=1000 STARTS=3 SPREAD_SELLERS=1000 SELLERS=10000
 #   VAULT_ENV="DOTNET_gcServer=0 …": extra environment for the vault process only (GC and JIT experiments).
 #   BENCH_REF=<git rev>: build the vault and the simulator from that commit (git archive) instead of the working tree.
+#   BENCH_R2R=1: run the vault as published ReadyToRun (dotnet publish -p:PublishReadyToRun=true) instead of the plain build.
 # Needs: the .NET SDK, node, jq, curl; installs Debian's wrk when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,6 +89,14 @@ if [[ "$which" != kdf ]]; then
   [[ -n "$B_SRC" ]] && build "$B_SRC/Vault.Api" "$B_PRODUCT"
 fi
 VAULT_DLL="$PRODUCT/bin/Vault.Api/release/Vault.Api.dll"
+if [[ "${BENCH_R2R:-0}" == 1 && "$which" != kdf ]]; then # the vault published ReadyToRun (precompiled), as an image could ship it
+  R2R="$ART/r2r-$(basename "$PRODUCT")"
+  if ! out="$(dotnet publish "$SRC/Vault.Api" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false \
+      --artifacts-path "$R2R" -o "$R2R/publish" -nologo -v quiet -clp:NoSummary 2>&1)" || grep -qE "warning|error" <<<"$out"; then
+    echo "$out" >&2; echo "bench: publishing ReadyToRun failed" >&2; exit 1
+  fi
+  VAULT_DLL="$R2R/publish/Vault.Api.dll"
+fi
 SIM_DLL="$PRODUCT/bin/Vault.AmazonSimulator/release/Vault.AmazonSimulator.dll"
 
 commit="$(git rev-parse --short "${BENCH_REF:-HEAD}")"
@@ -97,6 +107,7 @@ fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit$dirty"
 [[ -n "${VAULT_ENV:-}" ]] && echo "vault environment: $VAULT_ENV"
+[[ "${BENCH_R2R:-0}" == 1 ]] && echo "vault published ReadyToRun: $VAULT_DLL"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
 
 figure() { # name value target MET|MISSED
