@@ -23,9 +23,25 @@ public static class BodyLimits
         return next(context);
     });
 
+    /// <summary>/v1/sellers/{sellerId}/{api}…; read in place, without splitting the path (this runs on every request).</summary>
     private static bool IsProxy(PathString path)
     {
-        var segments = path.Value?.Split('/') ?? [];
-        return segments.Length > 4 && segments[1] == "v1" && segments[2] == "sellers" && Amazon.AmazonApi.Find(segments[4]) is not null;
+        const string prefix = "/v1/sellers/";
+        var value = path.Value.AsSpan();
+        if (!value.StartsWith(prefix, StringComparison.Ordinal))
+            return false;
+        var afterSeller = value[prefix.Length..];
+        var slash = afterSeller.IndexOf('/');
+        if (slash < 0)
+            return false;
+        var api = afterSeller[(slash + 1)..];
+        var end = api.IndexOf('/');
+        api = end < 0 ? api : api[..end];
+        foreach (var known in Amazon.AmazonApi.All)
+        {
+            if (api.SequenceEqual(known.Name))
+                return true;
+        }
+        return false;
     }
 }

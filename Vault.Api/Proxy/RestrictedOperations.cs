@@ -27,7 +27,11 @@ public static class RestrictedOperations
         ForRestrictedReport,
     }
 
-    private sealed record Operation(string Method, string PathTemplate, Need Need);
+    private sealed record Operation(string Method, string PathTemplate, Need Need)
+    {
+        /// <summary>Split once: every proxied call is matched against the whole list.</summary>
+        public string[] Segments { get; } = PathTemplate.Split('/');
+    }
 
     private static readonly Operation[] Operations =
     [
@@ -85,7 +89,10 @@ public static class RestrictedOperations
     {
         var first = path.AsSpan(1);
         var end = first.IndexOf('/');
-        return string.Equals(Uri.UnescapeDataString(end < 0 ? first.ToString() : first[..end].ToString()), "tokens", StringComparison.OrdinalIgnoreCase);
+        var segment = end < 0 ? first : first[..end];
+        return segment.Contains('%')
+            ? string.Equals(Uri.UnescapeDataString(segment.ToString()), "tokens", StringComparison.OrdinalIgnoreCase)
+            : segment.Equals("tokens", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -109,7 +116,15 @@ public static class RestrictedOperations
         if (refusal is not null)
             return null;
         var decoded = Decoded(path);
-        var operation = Array.Find(Operations, o => o.Method == method && Fits(o.PathTemplate, decoded));
+        Operation? operation = null;
+        foreach (var candidate in Operations)
+        {
+            if (candidate.Method == method && Fits(candidate.Segments, decoded))
+            {
+                operation = candidate;
+                break;
+            }
+        }
         if (elements is not null && operation?.Need != Need.WithDataElements)
             refusal = $"{DataElementsHeader}: only for getOrders, getOrder and getOrderItems";
         else if (report is not null && operation?.Need != Need.ForRestrictedReport)
@@ -147,19 +162,24 @@ public static class RestrictedOperations
     }
 
     /// <summary>The path as Amazon reads it: ProxyPath has already refused encoded slashes and dot segments.</summary>
-    private static string Decoded(string path) => string.Join('/', path.Split('/').Select(Uri.UnescapeDataString));
+    /// <remarks>Without a '%' there is nothing to decode, and the path is returned as it is (the common case, no allocation).</remarks>
+    private static string Decoded(string path) =>
+        path.Contains('%', StringComparison.Ordinal) ? string.Join('/', path.Split('/').Select(Uri.UnescapeDataString)) : path;
 
-    private static bool Fits(string template, string path)
+    /// <summary>Segment by segment, without splitting the path: this runs for each listed operation on every call.</summary>
+    private static bool Fits(string[] template, string path)
     {
-        var t = template.Split('/');
-        var p = path.Split('/');
-        if (t.Length != p.Length)
-            return false;
-        for (var i = 0; i < t.Length; i++)
+        var span = path.AsSpan();
+        var i = 0;
+        foreach (var range in span.Split('/'))
         {
-            if (!(t[i].StartsWith('{') ? p[i].Length > 0 : string.Equals(t[i], p[i], StringComparison.Ordinal)))
+            if (i == template.Length)
+                return false;
+            var segment = span[range];
+            var expected = template[i++];
+            if (!(expected.StartsWith('{') ? segment.Length > 0 : segment.SequenceEqual(expected)))
                 return false;
         }
-        return true;
+        return i == template.Length;
     }
 }

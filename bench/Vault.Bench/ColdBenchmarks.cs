@@ -45,6 +45,8 @@ internal static class ColdBenchmarks
         Console.WriteLine($"  scrypt with {Environment.ProcessorCount} threads at once (no HTTP, no LWA): {parallel:F1} /s = {parallel / bound:F3} of the bound");
         Console.WriteLine($"  cold first calls: {throughput:F1} /s");
         Program.Figure("cold first calls (derive + LWA mint) / (cores / scrypt time)", $"{ratio:F3}", ">= 0.8", ratio >= 0.8 && ok == sellers.Length);
+        var ofThreads = throughput / parallel;
+        Program.Figure($"cold first calls / {Environment.ProcessorCount} bare scrypt threads", $"{ofThreads:F3} ({throughput:F1} vs {parallel:F1} /s)", ">= 0.95", ofThreads >= 0.95 && ok == sellers.Length);
         return 0;
     }
 
@@ -113,7 +115,7 @@ internal static class ColdBenchmarks
     /// <c>startup</c>: starts the vault (inheriting this environment) several times, measures process start to the
     /// first /readyz 200, then its RSS after some idle seconds, and stops it.
     /// </summary>
-    public static async Task<int> StartupAsync(string dll, string url, int runs, double idleSeconds)
+    public static async Task<int> StartupAsync(string dll, string url, int runs, double idleSeconds, double bareIdleMiB)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var starts = new List<double>();
@@ -144,6 +146,10 @@ internal static class ColdBenchmarks
                     catch (HttpRequestException)
                     {
                     }
+                    catch (TaskCanceledException)
+                    {
+                        // a /readyz that took longer than the client's timeout (a loaded machine): ask again
+                    }
                     await Task.Delay(5);
                 }
                 starts.Add(watch.Elapsed.TotalMilliseconds);
@@ -159,8 +165,10 @@ internal static class ColdBenchmarks
         }
         var start = starts.Order().ElementAt(starts.Count / 2);
         var idle = rss.Order().ElementAt(rss.Count / 2);
-        Program.Figure("start to /readyz 200 (median of starts)", $"{start:F0} ms", "<= 1000 ms", start <= 1000);
+        Program.Figure("start to /readyz 200 (median of starts)", $"{start:F0} ms", "<= 500 ms", start <= 500);
         Program.Figure("idle RSS (median of starts)", $"{idle:F1} MiB", "<= 80 MiB", idle <= 80);
+        if (bareIdleMiB > 0)
+            Program.Figure("idle RSS, vault / bare forwarder", $"{idle / bareIdleMiB:F3} ({idle:F1} / {bareIdleMiB:F1} MiB)", "<= 1.15", idle / bareIdleMiB <= 1.15);
         return 0;
     }
 

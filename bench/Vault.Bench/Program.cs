@@ -15,7 +15,9 @@ return name switch
     "cold" => await ColdBenchmarks.ColdAsync(BenchState.Load(args[1]), from: Int(2, 0), count: Int(3, 200), concurrency: Int(4, 16)),
     "flood" => await ColdBenchmarks.FloodAsync(BenchState.Load(args[1]), count: Int(2, 1000), pid: Int(3, 0)),
     "bare-proxy" => await BareProxy.RunAsync(url: args[1], target: args[2], accessToken: args[3]),
-    "startup" => await ColdBenchmarks.StartupAsync(dll: args[1], url: args[2], runs: Int(3, 3), idleSeconds: Dbl(4, 3)),
+    "startup" => await ColdBenchmarks.StartupAsync(dll: args[1], url: args[2], runs: Int(3, 3), idleSeconds: Dbl(4, 3), bareIdleMiB: Dbl(5, 0)),
+    "warm" => await ManySellers.WarmAsync(BenchState.Load(args[1]), count: Int(2, 1000), concurrency: Int(3, 16), spreadScript: args[4], oneScript: args[5]),
+    "memory" => await ManySellers.MemoryAsync(BenchState.Load(args[1]), pid: Int(2, 0), count: Int(3, 10_000), concurrency: Int(4, 16)),
     "pace" => await PacingLoad.RunAsync(BenchState.Load(args[1]), path: args[2], rate: Dbl(3, 2), burst: Int(4, 2), clients: Int(5, 16), seconds: Dbl(6, 60),
         factor: Dbl(7, 3), vaults: args[8].Split(',')),
     _ => Usage(),
@@ -30,7 +32,9 @@ static int Usage()
                Vault.Bench cold <state.json> [from=0] [count=200] [concurrency=16]
                Vault.Bench flood <state.json> [count=1000] <vault-pid>
                Vault.Bench bare-proxy <listen-url> <target-base-url> <access-token>
-               Vault.Bench startup <Vault.Api.dll> <vault-url> [runs=3] [idle-seconds=3]   (vault environment inherited)
+               Vault.Bench startup <Vault.Api.dll> <vault-url> [runs=3] [idle-seconds=3] [bare-forwarder-idle-MiB]   (vault environment inherited)
+               Vault.Bench warm <state.json> <count> <concurrency> <spread.lua> <one.lua>
+               Vault.Bench memory <state.json> <vault-pid> [count=10000] [concurrency=16]
                Vault.Bench pace <state.json> <path> <rate> <burst> <clients> <seconds> <factor> <vault-url>[,<vault-url>…]
         """);
     return 2;
