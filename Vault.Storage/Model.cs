@@ -25,7 +25,11 @@ public sealed record Connection(
     byte[] Blob,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? LastUsedAt);
+    DateTimeOffset? LastUsedAt)
+{
+    /// <summary>When the seller last consented (an OAuth connect or an import); an upsert without one stores <see cref="UpdatedAt"/>.</summary>
+    public DateTimeOffset? AuthorizedAt { get; init; }
+}
 
 /// <summary>An audit row. Never holds a secret, token, code or JWT: only who did what to which connection.</summary>
 public sealed record AuditEvent(

@@ -22,7 +22,10 @@ internal static class StoreRows
         Blob: row.GetFieldValue<byte[]>(7),
         CreatedAt: time(row, 8),
         UpdatedAt: time(row, 9),
-        LastUsedAt: row.IsDBNull(10) ? null : time(row, 10));
+        LastUsedAt: row.IsDBNull(10) ? null : time(row, 10))
+    {
+        AuthorizedAt = row.IsDBNull(11) ? time(row, 8) : time(row, 11),
+    };
 
     public static AuditEvent Audit(DbDataReader row, TimeReader time) =>
         new(

@@ -59,6 +59,8 @@ internal static class PostgresRoles
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.connections, {schema}.oauth_one_time TO {role};
                 REVOKE TRUNCATE, REFERENCES, TRIGGER ON {schema}.connections, {schema}.oauth_one_time FROM {role};
                 GRANT SELECT, INSERT ON {schema}.audit_log TO {role};
+                GRANT SELECT, INSERT, UPDATE ON {schema}.events TO {role};
+                REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.events FROM {role};
                 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.audit_log FROM {role};
                 """),
             ct).ConfigureAwait(false);
