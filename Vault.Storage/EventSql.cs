@@ -8,7 +8,7 @@ internal static class EventSql
 {
     /// <summary>The columns in the order <see cref="Read"/> expects them.</summary>
     public const string Columns =
-        "seq, id, at, tenant, type, seller_id, api, region, status, expires_at, days_left, delivery, attempts, last_status, last_error, next_attempt_at, delivered_at";
+        "seq, id, at, tenant, type, seller_id, api, region, status, expires_at, days_left, delivery, attempts, last_status, last_error, next_attempt_at, delivered_at, pending_since";
 
     /// <summary>
     /// A pending event, due at once. ON CONFLICT only ever meets the one-renewal-per-threshold index: a renewal another
@@ -93,7 +93,8 @@ internal static class EventSql
             LastStatus: row.IsDBNull(13) ? null : row.GetInt32(13),
             LastError: Text(row, 14),
             NextAttemptAt: row.IsDBNull(15) ? null : time(row, 15),
-            DeliveredAt: row.IsDBNull(16) ? null : time(row, 16)));
+            DeliveredAt: row.IsDBNull(16) ? null : time(row, 16),
+            PendingSince: time(row, 17)));
 
     private static string? Text(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
 }

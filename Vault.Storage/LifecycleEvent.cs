@@ -46,7 +46,8 @@ public sealed record LifecycleEvent(
 
 /// <summary>
 /// The delivery state of an event: <see cref="LastStatus"/> is the receiver's HTTP status, <see cref="LastError"/>
-/// <c>timeout</c> or <c>connection</c> when there was none (never the receiver's body).
+/// <c>timeout</c> or <c>connection</c> when there was none (never the receiver's body). Retries end 3 days after
+/// <see cref="PendingSince"/> (the event's time, or the last redelivery request).
 /// </summary>
 public sealed record EventDelivery(
     string State,
@@ -54,7 +55,8 @@ public sealed record EventDelivery(
     int? LastStatus,
     string? LastError,
     DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? DeliveredAt);
+    DateTimeOffset? DeliveredAt,
+    DateTimeOffset PendingSince);
 
 /// <summary>
 /// The result of one delivery attempt as the delivery service decided it: <see cref="State"/> delivered, failed, or

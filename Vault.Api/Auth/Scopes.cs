@@ -9,8 +9,9 @@ public static class Scopes
     public const string ConnectionsWrite = "connections:write";
     public const string AmazonCall = "amazon:call";
     public const string AuditRead = "audit:read";
+    public const string EventsRead = "events:read";
 
-    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead];
+    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead, EventsRead];
 
     public static bool Has(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));

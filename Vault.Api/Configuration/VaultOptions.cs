@@ -51,6 +51,10 @@ public sealed class VaultOptions
     /// <summary>How long a host's circuit stays open after it failed (AMAZON_CIRCUIT_BREAK_MS).</summary>
     public TimeSpan AmazonCircuitBreak { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Where lifecycle events are delivered (WEBHOOK_URL), signed with WEBHOOK_SECRET; no delivery when unset.</summary>
+    public Uri? WebhookUrl { get; set; }
+    public string? WebhookSecret { get; set; }
+
     public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
 
     public bool UsesHttps => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;
