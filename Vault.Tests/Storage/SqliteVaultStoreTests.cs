@@ -182,7 +182,7 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
 
         var error = Assert.Throws<SqliteException>(() => Execute(
             raw,
-            $"INSERT INTO connections VALUES ('t', 's', {api}, {region}, NULL, {status}, {format}, x'00', 0, 0, NULL);"));
+            $"INSERT INTO connections VALUES ('t', 's', {api}, {region}, NULL, {status}, {format}, x'00', 0, 0, NULL, NULL);"));
 
         Assert.Contains("CHECK constraint failed", error.Message, StringComparison.Ordinal);
     }
