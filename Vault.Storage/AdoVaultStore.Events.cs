@@ -106,6 +106,22 @@ public abstract partial class AdoVaultStore
         return emitted;
     }
 
+    public async Task<Page<SellerSummary>> ListSellersAuthorizedBeforeAsync(
+        string tenant, DateTimeOffset authorizedBefore, int limit, string? cursor, CancellationToken ct = default)
+    {
+        limit = PageCursor.ClampLimit(limit);
+        var after = cursor is null ? null : PageCursor.ToKey(cursor);
+        var afterCursor = after is null ? "" : " AND seller_id > @after";
+        var rows = await _sql.ReadAsync(
+            tenant,
+            ConnectionSql.Select + " WHERE tenant = @tenant AND seller_id IN (SELECT DISTINCT seller_id FROM connections WHERE tenant = @tenant" +
+            " AND api = 'sp-api' AND COALESCE(authorized_at, created_at) < @before" + afterCursor + " ORDER BY seller_id LIMIT @take) ORDER BY seller_id, api;",
+            [_sql.Text("tenant", tenant), _sql.Time("before", authorizedBefore), _sql.Text("after", after), _sql.Int("take", limit + 1)],
+            ReadConnection,
+            ct).ConfigureAwait(false);
+        return PageCursor.OfSellers(rows, limit);
+    }
+
     /// <summary>One event, in the caller's transaction. On PostgreSQL the tenant's event lock is taken first and held to the
     /// commit, so a tenant's events commit in seq order and a poller past seq n never misses an event below it.</summary>
     private async Task<int> InsertEventAsync(

@@ -28,6 +28,12 @@ public interface IVaultStore : IAsyncDisposable
     Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default);
 
     /// <summary>
+    /// Like <see cref="ListSellersAsync"/>, only sellers with an SP-API connection whose seller last consented before
+    /// <paramref name="authorizedBefore"/> (the ones to ask for a renewal), each with all its connections.
+    /// </summary>
+    Task<Page<SellerSummary>> ListSellersAuthorizedBeforeAsync(string tenant, DateTimeOffset authorizedBefore, int limit, string? cursor, CancellationToken ct = default);
+
+    /// <summary>
     /// Inserts or replaces a connection and appends the audit event, in one transaction. A replacement keeps the first
     /// createdAt, and the stored selling partner id when the new one is null. Returns the row as stored.
     /// </summary>

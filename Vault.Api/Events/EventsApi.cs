@@ -27,10 +27,10 @@ public static class EventsApi
             .WithQueryParameter("type", "Only events of this type, such as connection.created.")
             .WithPaging().ProducesProblems(400, 401, 403);
         events.MapGet("/{id}", GetAsync)
-            .WithName("GetEvent").WithSummary("One event with its delivery state").ProducesProblems(401, 403, 404);
+            .WithName("GetEvent").WithSummary("One event with its delivery state").ProducesProblems(400, 401, 403, 404);
         events.MapPost("/{id}/redeliver", RedeliverAsync).RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy)
             .WithName("RedeliverEvent").WithSummary("Makes the event due for delivery again now, with a fresh 3-day retry window")
-            .ProducesProblems(401, 403, 404, 429);
+            .ProducesProblems(400, 401, 403, 404, 429);
         return app;
     }
 

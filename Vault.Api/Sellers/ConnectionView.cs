@@ -15,7 +15,8 @@ public sealed record ConnectionView(
     string Format,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RenewalDueAt = null)
 {
     public static ConnectionView Of(Connection connection) => new(
         connection.Api,
@@ -25,7 +26,9 @@ public sealed record ConnectionView(
         connection.Format,
         connection.CreatedAt,
         connection.UpdatedAt,
-        connection.LastUsedAt);
+        connection.LastUsedAt,
+        // SP-API consents end 365 days after the seller gave them; the first renewal notice is due 30 days before.
+        connection.Api == ApiNames.SpApi ? Amazon.SpApiAuthorization.RenewalDueAt(connection.AuthorizedAt ?? connection.CreatedAt) : null);
 }
 
 /// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>

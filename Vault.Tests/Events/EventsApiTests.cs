@@ -61,4 +61,29 @@ public sealed class EventsApiTests
         await badType.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request", "type");
         await badCursor.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request", "cursor");
     }
+
+    [Fact]
+    public async Task SpApiConnectionsShowWhenRenewalIsDueAndSellersCanBeListedByIt()
+    {
+        await using var vault = await VaultHarness.StartAsync();
+        var secret = SellerSecret.Generate();
+        await vault.ConnectAsync("old", secret);
+        await vault.ConnectAsync("old", secret, api: "ads");
+        await vault.ConnectAsync("new", secret);
+        await vault.ConnectAsync("ads-only", secret, api: "ads");
+        var consented = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddDays(-300).ToUnixTimeMilliseconds());
+        await vault.ExecuteSqlAsync($"UPDATE connections SET authorized_at = {consented.ToUnixTimeMilliseconds()} WHERE seller_id = 'old';");
+
+        using var old = await vault.SendAsync(HttpMethod.Get, "/v1/sellers/old");
+        using var due = await vault.SendAsync(HttpMethod.Get, $"/v1/sellers?renewalDueBefore={DateTimeOffset.UtcNow.AddDays(40):O}".Replace("+", "%2B", StringComparison.Ordinal));
+        using var bad = await vault.SendAsync(HttpMethod.Get, "/v1/sellers?renewalDueBefore=soon");
+
+        var connections = (await old.OkJsonAsync()).GetProperty("connections").EnumerateArray().ToList();
+        Assert.False(connections.Single(c => c.GetProperty("api").GetString() == "ads").TryGetProperty("renewalDueAt", out _));
+        Assert.Equal(consented.AddDays(335), connections.Single(c => c.GetProperty("api").GetString() == "sp-api").GetProperty("renewalDueAt").GetDateTimeOffset());
+        var sellers = (await due.OkJsonAsync()).GetProperty("sellers").EnumerateArray().ToList();
+        Assert.Equal(["old"], sellers.Select(s => s.GetProperty("sellerId").GetString()));
+        Assert.Equal(2, sellers[0].GetProperty("connections").GetArrayLength());
+        await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request", "renewalDueBefore");
+    }
 }
