@@ -158,4 +158,36 @@ public abstract partial class VaultStoreContract
         Assert.All(renewals, e => Assert.Equal((ApiNames.SpApi, (consented + year).UtcTicks), (e.Api!, e.ExpiresAt!.Value.UtcTicks)));
         Assert.Equal(consented.UtcTicks, (await store.GetConnectionAsync("tenant-a", "A1SELLER", ApiNames.SpApi))!.AuthorizedAt!.Value.UtcTicks);
     }
+
+    [Fact]
+    public async Task TwoStoresClaimingAtOnceNeverTakeTheSameEvent()
+    {
+        await using var setup = await CreateStoreAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await setup.UpsertConnectionAsync(Connection(seller: $"S{i}"), Audit(seller: $"S{i}"));
+            await setup.DeleteConnectionsAsync("tenant-a", $"S{i}", null, Audit(seller: $"S{i}"));
+        }
+        await using var one = await CreateStoreAsync();
+        await using var two = await CreateStoreAsync();
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<(string Owner, string Id)>();
+
+        async Task DrainAsync(IVaultStore store, string owner)
+        {
+            while (await store.ClaimDueEventsAsync(owner, Later, Lease, 3) is { Count: > 0 } due)
+            {
+                foreach (var e in due)
+                {
+                    claimed.Add((owner, e.Id));
+                    Assert.True(await store.CompleteDeliveryAsync(e.Seq, owner, new(Later, DeliveryStates.Delivered, 200, null, null)));
+                }
+            }
+        }
+        await Task.WhenAll(Task.Run(() => DrainAsync(one, "one")), Task.Run(() => DrainAsync(two, "two")));
+
+        Assert.Equal(40, claimed.Count);
+        Assert.Equal(40, claimed.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(0, await setup.CountPendingEventsAsync());
+    }
 }
+
