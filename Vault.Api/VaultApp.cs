@@ -2,6 +2,7 @@ using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Auth;
 using Vault.Api.Errors;
+using Vault.Api.Events;
 using Vault.Api.Forwarding;
 using Vault.Api.Grantless;
 using Vault.Api.Limits;
@@ -74,6 +75,7 @@ public static class VaultApp
         services.AddVaultRateLimits();
         services.AddVaultForwardedHeaders();
         services.AddVaultOpenApi();
+        services.AddVaultEvents();
 
         var app = builder.Build();
         RefuseBadConfiguration(app);
@@ -95,6 +97,7 @@ public static class VaultApp
         app.MapGrantless();
         app.MapGroup("/v1/sellers").RequireRateLimiting(RateLimitExtensions.TenantWritesPolicy).WithLeadIns().MapAuthorizations().MapSellers().MapConnectionImport().MapConnections().MapSecretRotation();
         app.MapAudit();
+        app.MapEvents();
         // Chosen once, at start: the engine is a property of the machine, worth one line in the log.
         VaultAppLog.ScryptEngine(app.Logger, Vault.Crypto.Kdf.Scrypt.Default.Name);
         return app;

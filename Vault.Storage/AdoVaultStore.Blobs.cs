@@ -51,6 +51,10 @@ public abstract partial class AdoVaultStore
             await InsertAuditAsync(transaction, audit, ct).ConfigureAwait(false);
         }
 
+        // The one re-seal of a weak record is an upgrade; every other replacement is a rotation of the seller's secret.
+        var type = audit?.Action == EventTypes.Upgraded ? EventTypes.Upgraded : EventTypes.SecretRotated;
+        await InsertEventsForAsync(transaction, type, tenant, sellerId, [.. replacements.Select(r => r.Api)], now, ct).ConfigureAwait(false);
+
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         await _sql.AfterWipeAsync(transaction).ConfigureAwait(false);
         return true;
@@ -99,6 +103,11 @@ public abstract partial class AdoVaultStore
         await StoreDialect.ExecuteAsync(
             transaction.Connection, "DELETE FROM connections WHERE tenant = @tenant AND seller_id = @seller" + ofApi + ";", ct, KeyOf(tenant, sellerId, api)).ConfigureAwait(false);
         await InsertAuditAsync(transaction, audit, ct).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            await InsertEventAsync(transaction, EventTypes.Deleted, tenant, sellerId, row.Api, row.Region, EventTypes.DeletedStatus, TimeOf(audit), ct).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         await _sql.AfterWipeAsync(transaction).ConfigureAwait(false);
         return wiped;

@@ -55,6 +55,15 @@ public abstract partial class AdoVaultStore
         }
 
         await InsertAuditAsync(transaction, audit, ct).ConfigureAwait(false);
+
+        // A copy into another database moves connections; nothing happened to them.
+        if (audit.Action != StoreCopy.CopiedAction)
+        {
+            await InsertEventAsync(
+                transaction, outcome == UpsertOutcome.Created ? EventTypes.Created : EventTypes.Reauthorized, stored.Tenant, stored.SellerId, stored.Api,
+                stored.Region, ConnectionSql.StatusText(stored.Status), TimeOf(audit), ct).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         if (outcome == UpsertOutcome.Replaced)
         {
@@ -82,6 +91,11 @@ public abstract partial class AdoVaultStore
         if (audit is not null)
         {
             await InsertAuditAsync(transaction, audit, ct).ConfigureAwait(false);
+        }
+
+        if (status == ConnectionStatus.ReauthorizationRequired)
+        {
+            await InsertEventsForAsync(transaction, EventTypes.ReauthorizationRequired, tenant, sellerId, [api], TimeOf(audit), ct).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -116,7 +130,7 @@ public abstract partial class AdoVaultStore
             _sql.Text("region", connection.Region), _sql.Text("spid", connection.SellingPartnerId),
             _sql.Text("status", ConnectionSql.StatusText(connection.Status)), _sql.Text("format", connection.Format),
             _sql.Bytes("blob", connection.Blob), _sql.Time("created", connection.CreatedAt), _sql.Time("updated", connection.UpdatedAt),
-            _sql.Time("used", connection.LastUsedAt), _sql.Int("sandbox", connection.Sandbox ? 1 : 0),
+            _sql.Time("used", connection.LastUsedAt), _sql.Int("sandbox", connection.Sandbox ? 1 : 0), _sql.Time("authorized", connection.AuthorizedAt ?? connection.UpdatedAt),
         ];
 
         for (var attempt = 0; attempt < 3; attempt++)
@@ -124,7 +138,7 @@ public abstract partial class AdoVaultStore
             var inserted = await StoreDialect.ExecuteAsync(
                 transaction.Connection,
                 "INSERT INTO connections (" + ConnectionSql.Columns + """
-                ) VALUES (@tenant, @seller, @api, @region, @spid, @status, @format, @blob, @created, @updated, @used, @sandbox)
+                ) VALUES (@tenant, @seller, @api, @region, @spid, @status, @format, @blob, @created, @updated, @used, @sandbox, @authorized)
                 ON CONFLICT (tenant, seller_id, api) DO NOTHING;
                 """,
                 ct,
@@ -139,7 +153,7 @@ public abstract partial class AdoVaultStore
                 """
                 UPDATE connections SET
                     region = @region, selling_partner_id = COALESCE(@spid, selling_partner_id), status = @status, format = @format,
-                    blob = @blob, updated_at = @updated, last_used_at = @used, sandbox = @sandbox
+                    blob = @blob, updated_at = @updated, last_used_at = @used, sandbox = @sandbox, authorized_at = @authorized
                 WHERE tenant = @tenant AND seller_id = @seller AND api = @api;
                 """,
                 ct,

@@ -5,7 +5,7 @@ internal static class ConnectionSql
 {
     /// <summary>The columns in the order <see cref="StoreRows.Connection"/> expects them.</summary>
     public const string Columns =
-        "tenant, seller_id, api, region, selling_partner_id, status, format, blob, created_at, updated_at, last_used_at, sandbox";
+        "tenant, seller_id, api, region, selling_partner_id, status, format, blob, created_at, updated_at, last_used_at, sandbox, authorized_at";
 
     public const string Select = "SELECT " + Columns + " FROM connections";
 

@@ -28,6 +28,12 @@ public interface IVaultStore : IAsyncDisposable
     Task<Page<SellerSummary>> ListSellersAsync(string tenant, int limit, string? cursor, CancellationToken ct = default);
 
     /// <summary>
+    /// Like <see cref="ListSellersAsync"/>, only sellers with an SP-API connection whose seller last consented before
+    /// <paramref name="authorizedBefore"/> (the ones to ask for a renewal), each with all its connections.
+    /// </summary>
+    Task<Page<SellerSummary>> ListSellersAuthorizedBeforeAsync(string tenant, DateTimeOffset authorizedBefore, int limit, string? cursor, CancellationToken ct = default);
+
+    /// <summary>
     /// Inserts or replaces a connection and appends the audit event, in one transaction. A replacement keeps the first
     /// createdAt, and the stored selling partner id when the new one is null. Returns the row as stored.
     /// </summary>
@@ -59,6 +65,32 @@ public interface IVaultStore : IAsyncDisposable
 
     /// <summary>The tenant's events, newest first.</summary>
     Task<Page<AuditEvent>> QueryAuditAsync(string tenant, string? sellerId, DateTimeOffset? since, int limit, string? cursor, CancellationToken ct = default);
+
+    /// <summary>The tenant's lifecycle events oldest first, after the cursor; the next cursor is always given (an empty page keeps the one passed).</summary>
+    Task<Page<LifecycleEvent>> QueryEventsAsync(string tenant, DateTimeOffset? since, string? type, int limit, string? cursor, CancellationToken ct = default);
+
+    Task<LifecycleEvent?> GetEventAsync(string tenant, string id, CancellationToken ct = default);
+
+    /// <summary>Makes the event pending again, due at <paramref name="now"/>, with a fresh retry window. False when no such event.</summary>
+    Task<bool> RedeliverEventAsync(string tenant, string id, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> due events of any tenant, leased to <paramref name="owner"/> until now + <paramref name="lease"/>:
+    /// only the oldest pending event of each seller, and none another instance holds.
+    /// </summary>
+    Task<IReadOnlyList<LifecycleEvent>> ClaimDueEventsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct = default);
+
+    /// <summary>Records an attempt on an event <paramref name="owner"/> still holds; false (nothing written) when it lost the lease.</summary>
+    Task<bool> CompleteDeliveryAsync(long seq, string owner, DeliveryAttempt attempt, CancellationToken ct = default);
+
+    /// <summary>Events of every tenant still pending delivery.</summary>
+    Task<long> CountPendingEventsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes connection.renewal_due for each SP-API connection whose authorization (<paramref name="lifetime"/> after consent) ends
+    /// within one of <paramref name="thresholdDays"/> at <paramref name="now"/>: the nearest threshold crossed, once per threshold and consent.
+    /// </summary>
+    Task<int> EmitRenewalsDueAsync(DateTimeOffset now, TimeSpan lifetime, IReadOnlyList<int> thresholdDays, CancellationToken ct = default);
 
     /// <summary>
     /// Registers a single-use id (an OAuth ticket or state) that expires at <paramref name="expiresAt"/>, with what it

@@ -29,7 +29,11 @@ public sealed record Connection(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LastUsedAt,
-    bool Sandbox = false);
+    bool Sandbox = false)
+{
+    /// <summary>When the seller last consented (an OAuth connect or an import); an upsert without one stores <see cref="UpdatedAt"/>.</summary>
+    public DateTimeOffset? AuthorizedAt { get; init; }
+}
 
 /// <summary>An audit row. Never holds a secret, token, code or JWT: only who did what to which connection.</summary>
 public sealed record AuditEvent(

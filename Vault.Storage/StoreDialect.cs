@@ -39,6 +39,15 @@ internal abstract class StoreDialect
     /// <summary>After the commit of a delete or a replacement, still on its connection: SQLite truncates its WAL, best effort.</summary>
     public abstract Task AfterWipeAsync(StoreTransaction committed);
 
+    /// <summary>Appended to the outbox's claim query: <c> FOR UPDATE SKIP LOCKED</c> on PostgreSQL (SQLite's write lock covers the file).</summary>
+    public virtual string ClaimRows => "";
+
+    /// <summary>Run before an event insert with @tenant: PostgreSQL's per-tenant lock that makes events commit in seq order.</summary>
+    public virtual string EventOrderLock => "";
+
+    /// <summary>A transaction of the outbox's cross-tenant work: delivery and the renewal scan (Migrations/Postgres/0006).</summary>
+    public virtual Task<StoreTransaction> BeginOutboxAsync(CancellationToken ct) => BeginAsync(null, ct);
+
     public static DbCommand Command(DbConnection connection, string sql, params DbParameter[] parameters)
     {
         var command = connection.CreateCommand();

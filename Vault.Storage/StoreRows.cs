@@ -24,7 +24,10 @@ internal static class StoreRows
         UpdatedAt: time(row, 9),
         LastUsedAt: row.IsDBNull(10) ? null : time(row, 10),
         // INTEGER 0 or 1 on both databases (0003 / Postgres 0004); SQLite hands back a long, PostgreSQL an int.
-        Sandbox: Convert.ToInt64(row.GetValue(11), System.Globalization.CultureInfo.InvariantCulture) != 0);
+        Sandbox: Convert.ToInt64(row.GetValue(11), System.Globalization.CultureInfo.InvariantCulture) != 0)
+    {
+        AuthorizedAt = row.IsDBNull(12) ? time(row, 8) : time(row, 12),
+    };
 
     public static AuditEvent Audit(DbDataReader row, TimeReader time) =>
         new(

@@ -9,11 +9,12 @@ public static class Scopes
     public const string ConnectionsWrite = "connections:write";
     public const string AmazonCall = "amazon:call";
     public const string AuditRead = "audit:read";
+    public const string EventsRead = "events:read";
 
     /// <summary>Grantless SP-API operations of the vault's own application (/v1/grantless): no seller involved.</summary>
     public const string AmazonGrantless = "amazon:grantless";
 
-    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead, AmazonGrantless];
+    public static readonly string[] All = [ConnectionsRead, ConnectionsWrite, AmazonCall, AuditRead, AmazonGrantless, EventsRead];
 
     public static bool Has(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));

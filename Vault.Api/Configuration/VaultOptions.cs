@@ -54,6 +54,10 @@ public sealed class VaultOptions
     /// <summary>Whether proxied SP-API calls are paced to Amazon's usage plans (AMAZON_PACING; docs/API.md "Pacing").</summary>
     public bool AmazonPacing { get; set; } = true;
 
+    /// <summary>Where lifecycle events are delivered (WEBHOOK_URL), signed with WEBHOOK_SECRET; no delivery when unset.</summary>
+    public Uri? WebhookUrl { get; set; }
+    public string? WebhookSecret { get; set; }
+
     public Uri CallbackUri => new(PublicBaseUrl, "oauth/callback");
 
     public bool UsesHttps => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;

@@ -44,7 +44,20 @@ internal sealed class VaultOptionsSetup(IConfiguration configuration) : IConfigu
         options.AmazonTotalTimeout = Milliseconds("AMAZON_TOTAL_TIMEOUT_MS", problems) ?? options.AmazonTotalTimeout;
         options.AmazonCircuitBreak = Milliseconds("AMAZON_CIRCUIT_BREAK_MS", problems) ?? options.AmazonCircuitBreak;
         options.AmazonPacing = Flag("AMAZON_PACING", problems) ?? options.AmazonPacing;
+        options.WebhookUrl = WebhookUrl(this["WEBHOOK_URL"], problems);
+        options.WebhookSecret = this["WEBHOOK_SECRET"];
         return problems;
+    }
+
+    private static Uri? WebhookUrl(string? text, List<string> problems)
+    {
+        if (text is null)
+            return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Fragment))
+            return uri;
+        problems.Add("WEBHOOK_URL must be an absolute https URL without credentials or fragment (http only on loopback)");
+        return null;
     }
 
     private delegate bool EntryParser<T>(string entry, out T value, out string problem);

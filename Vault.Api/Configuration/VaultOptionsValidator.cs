@@ -23,6 +23,7 @@ internal sealed class VaultOptionsValidator(VaultOptionsSetup setup) : IValidate
             problems.Add("ALLOWED_REDIRECT_ORIGINS is missing: list the origins sellers may be sent back to (https://wms.example.com)");
         Callers(options, problems);
         AmazonApplications(options, problems);
+        Webhooks(options, problems);
         if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.Database))
             problems.Add("VAULT_DATABASE_OWNER is set but VAULT_DATABASE is a SQLite path: the owner role applies to PostgreSQL only");
         else if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.DatabaseOwner))
@@ -46,6 +47,14 @@ internal sealed class VaultOptionsValidator(VaultOptionsSetup setup) : IValidate
             problems.Add("JWT_AUDIENCE is missing: JWKS_ENDPOINT is set, so tokens must name the vault as their audience (the aud your identity provider issues for it)");
         if (jwks && options.JwtIssuer is null)
             problems.Add("JWT_ISSUER is missing: JWKS_ENDPOINT is set, so tokens must come from your identity provider (its iss value)");
+    }
+
+    private void Webhooks(VaultOptions options, List<string> problems)
+    {
+        if ((setup["WEBHOOK_URL"] is null) != (options.WebhookSecret is null))
+            problems.Add("WEBHOOK_URL and WEBHOOK_SECRET must be set together");
+        if (options.WebhookSecret is not null && !Events.WebhookSigner.IsValidSecret(options.WebhookSecret))
+            problems.Add("WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes (whsec_$(openssl rand -base64 32))");
     }
 
     private static void AmazonApplications(VaultOptions options, List<string> problems)

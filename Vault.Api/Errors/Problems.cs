@@ -39,6 +39,8 @@ public static class Problems
 
     public static ProblemHttpResult SellerNotFound() => Create(404, "seller_not_found", "Seller not found", "no seller with that id");
 
+    public static ProblemHttpResult EventNotFound() => Create(404, "event_not_found", "Event not found", "no event with that id");
+
     public static ProblemHttpResult ConnectionNotFound() => Create(404, "connection_not_found", "Connection not found", "no connection for that seller and api");
 
     public static ProblemHttpResult ReauthorizationRequired() =>

@@ -17,7 +17,8 @@ public sealed record ConnectionView(
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastUsedAt,
     // Only a sandbox connection says so: a production one keeps the shape it always had.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RenewalDueAt = null)
 {
     public static ConnectionView Of(Connection connection) => new(
         connection.Api,
@@ -28,7 +29,9 @@ public sealed record ConnectionView(
         connection.CreatedAt,
         connection.UpdatedAt,
         connection.LastUsedAt,
-        connection.Sandbox ? true : null);
+        connection.Sandbox ? true : null,
+        // SP-API consents end 365 days after the seller gave them; the first renewal notice is due 30 days before.
+        connection.Api == ApiNames.SpApi ? Amazon.SpApiAuthorization.RenewalDueAt(connection.AuthorizedAt ?? connection.CreatedAt) : null);
 }
 
 /// <summary>A seller and its connections, as <c>GET /v1/sellers</c> and <c>GET /v1/sellers/{sellerId}</c> answer.</summary>

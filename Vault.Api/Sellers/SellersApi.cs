@@ -16,6 +16,7 @@ public static class SellersApi
     {
         sellers.MapGet("/", ListAsync).RequireAuthorization(Scopes.ConnectionsRead)
             .WithName("ListSellers").WithTags("Sellers").WithSummary("The tenant's sellers and their connections, paged")
+            .WithQueryParameter("renewalDueBefore", "Only sellers with an SP-API connection whose renewalDueAt is before this ISO-8601 time.", format: "date-time")
             .WithPaging().ProducesProblems(400, 401, 403);
         sellers.MapGet("/{sellerId}", GetAsync).RequireAuthorization(Scopes.ConnectionsRead)
             .WithName("GetSeller").WithTags("Sellers").WithSummary("One seller and its connections")
@@ -30,10 +31,22 @@ public static class SellersApi
     {
         if (PageQuery.Read(context.Request.Query, out var limit, out var cursor) is { } problem)
             return problem;
+        if (PageQuery.Single(context.Request.Query, "renewalDueBefore", out var dueText) is { } dueProblem)
+            return dueProblem;
+        DateTimeOffset? dueBefore = null;
+        if (dueText is not null)
+        {
+            if (!DateTimeOffset.TryParse(dueText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                return Problems.InvalidRequest("renewalDueBefore: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
+            dueBefore = parsed;
+        }
         Page<SellerSummary> page;
         try
         {
-            page = await store.ListSellersAsync(context.User.Tenant(), limit, cursor, context.RequestAborted);
+            page = dueBefore is { } due
+                ? await store.ListSellersAuthorizedBeforeAsync(
+                    context.User.Tenant(), due - (Amazon.SpApiAuthorization.RenewalDueAt(DateTimeOffset.UnixEpoch) - DateTimeOffset.UnixEpoch), limit, cursor, context.RequestAborted)
+                : await store.ListSellersAsync(context.User.Tenant(), limit, cursor, context.RequestAborted);
         }
         catch (ArgumentException)
         {

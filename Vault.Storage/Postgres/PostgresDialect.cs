@@ -13,6 +13,32 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : StoreDialec
 {
     public override string LockRows => " FOR UPDATE";
 
+    public override string ClaimRows => " FOR UPDATE OF e SKIP LOCKED";
+
+    // The two-key form: a lock space apart from the migrations' one-key advisory lock.
+    public override string EventOrderLock => "SELECT pg_advisory_xact_lock(1415, hashtext(@tenant));";
+
+    public override async Task<StoreTransaction> BeginOutboxAsync(CancellationToken ct)
+    {
+        var transaction = await BeginAsync(null, ct).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(
+                transaction.Connection,
+                """
+                SELECT set_config('vault.outbox', 'deliver', true), set_config('statement_timeout', '10s', true),
+                       set_config('idle_in_transaction_session_timeout', '30s', true);
+                """,
+                ct).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public override DbParameter Text(string name, string? value) => PostgresCommands.Text(name, value);
 
     public override DbParameter Bytes(string name, byte[] value) => PostgresCommands.Bytes(name, value);

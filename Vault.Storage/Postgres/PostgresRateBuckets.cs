@@ -5,7 +5,7 @@ using static Vault.Storage.Postgres.PostgresCommands;
 namespace Vault.Storage.Postgres;
 
 /// <summary>
-/// The rate buckets of every vault instance on this database, in <c>rate_buckets</c> (Migrations/Postgres/0004). Each
+/// The rate buckets of every vault instance on this database, in <c>rate_buckets</c> (Migrations/Postgres/0005). Each
 /// step is one statement in one round trip (with the tenant for row-level security, as <see cref="TenantTransaction.ReadAsync"/>
 /// does): the row lock orders concurrent instances, and the database's clock is the one clock they all read.
 /// </summary>

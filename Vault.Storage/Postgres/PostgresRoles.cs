@@ -60,6 +60,8 @@ internal static class PostgresRoles
                 REVOKE TRUNCATE, REFERENCES, TRIGGER ON {schema}.connections, {schema}.oauth_one_time FROM {role};
                 GRANT SELECT, INSERT, UPDATE ON {schema}.rate_buckets TO {role};
                 GRANT SELECT, INSERT ON {schema}.audit_log TO {role};
+                GRANT SELECT, INSERT, UPDATE ON {schema}.events TO {role};
+                REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.events FROM {role};
                 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.audit_log FROM {role};
                 """),
             ct).ConfigureAwait(false);

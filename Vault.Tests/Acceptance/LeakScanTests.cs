@@ -6,7 +6,8 @@ namespace Vault.Tests.Acceptance;
 
 /// <summary>
 /// The second pass of test.sh (<c>--filter Category=LeakScan</c>): the registry of every secret the first pass used
-/// (TestSecrets) against everything its vaults said: log lines, error bodies, /metrics and audit rows. Zero hits.
+/// (TestSecrets) against everything its vaults said: log lines, error bodies, /metrics, audit rows and webhook requests
+/// (every header and body a test receiver got). Zero hits.
 /// Without <c>VAULT_TEST_LOG_DIR</c>, or with nothing captured under it, the test fails: a scan of nothing proves
 /// nothing. Run it through ./test.sh (a plain <c>dotnet test</c> still checks the same property on one full flow in
 /// <see cref="LeakTests"/>).
@@ -15,7 +16,7 @@ namespace Vault.Tests.Acceptance;
 public sealed class LeakScanTests(ITestOutputHelper output)
 {
     [Fact]
-    public void NoSecretUsedInTheRunAppearsInAnyLogProblemBodyMetricOrAuditRow()
+    public void NoSecretUsedInTheRunAppearsInAnyLogProblemBodyMetricAuditRowOrWebhook()
     {
         var directory = TestSecrets.Directory;
         Assert.True(directory is not null,
@@ -27,7 +28,7 @@ public sealed class LeakScanTests(ITestOutputHelper output)
         var scanner = new LeakScanner(registry);
         var sources = new Dictionary<string, (int Files, long Chars)>();
         var hits = new List<LeakScanner.Hit>();
-        foreach (var folder in (string[])[TestSecrets.LogsFolder, TestSecrets.ProblemsFolder, TestSecrets.MetricsFolder, TestSecrets.AuditFolder])
+        foreach (var folder in (string[])[TestSecrets.LogsFolder, TestSecrets.ProblemsFolder, TestSecrets.MetricsFolder, TestSecrets.AuditFolder, TestSecrets.WebhooksFolder])
         {
             var path = Path.Combine(directory, folder);
             var files = Directory.Exists(path) ? Directory.GetFiles(path) : [];

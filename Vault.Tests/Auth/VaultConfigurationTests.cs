@@ -20,6 +20,38 @@ public class VaultConfigurationTests
         Assert.Equal(["https://wms.example.com", "http://127.0.0.1:7777"], options.AllowedRedirectOrigins);
     }
 
+    [Theory]
+    [InlineData("http://wms.example.com/hooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "WEBHOOK_URL must be an absolute https URL without credentials or fragment (http only on loopback)")]
+    [InlineData("https://user:pw@wms.example.com/hooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "WEBHOOK_URL must be an absolute https URL without credentials or fragment (http only on loopback)")]
+    [InlineData("https://wms.example.com/hooks", null, "WEBHOOK_URL and WEBHOOK_SECRET must be set together")]
+    [InlineData(null, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "WEBHOOK_URL and WEBHOOK_SECRET must be set together")]
+    [InlineData("https://wms.example.com/hooks", "my-own-webhook-secret-value", "WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes (whsec_$(openssl rand -base64 32))")]
+    public void AWebhookNeedsAnHttpsUrlAndAStandardWebhooksSecretTogether(string? url, string? secret, string expected)
+    {
+        var problem = Assert.Single(Problems(s =>
+        {
+            s["WEBHOOK_URL"] = url;
+            s["WEBHOOK_SECRET"] = secret;
+        }));
+
+        Assert.Equal(expected, problem);
+    }
+
+    [Theory]
+    [InlineData("https://wms.example.com/hooks/vault")]
+    [InlineData("http://127.0.0.1:9000/hooks")]
+    public void AWebhookOnHttpsOrLoopbackIsAccepted(string url)
+    {
+        var (options, problems) = Read(s =>
+        {
+            s["WEBHOOK_URL"] = url;
+            s["WEBHOOK_SECRET"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        });
+
+        Assert.Empty(problems);
+        Assert.Equal(new Uri(url), options.WebhookUrl);
+    }
+
     [Fact]
     public void AMissingCookieKeyIsOneLine()
     {

@@ -110,7 +110,7 @@ public sealed class GeneratedClientTests
 
         var imported = await vault.ImportConnectionAsync("{{SellerId}}", Api.SpApi, secret, new ImportRequest { Region = Region.Na, RefreshToken = Env("REFRESH_TOKEN") });
         Console.WriteLine($"imported={imported.Status} {imported.Format} {imported.Region}");
-        var page = await vault.ListSellersAsync(10, null);
+        var page = await vault.ListSellersAsync(null, 10, null);
         Console.WriteLine($"listed={string.Join(",", page.Sellers.Select(s => s.SellerId))}");
         var seller = await vault.GetSellerAsync("{{SellerId}}");
         Console.WriteLine($"seller={seller.Connections.Count} {seller.Connections.First().Status}");

@@ -22,6 +22,9 @@ public sealed class OpenApiDocumentTests
         ["DeleteConnection"] = ("delete", "/v1/sellers/{sellerId}/connections/{api}", "connections:write", [], null, ["200"]),
         ["RotateSecret"] = ("post", "/v1/sellers/{sellerId}/secret-rotation", "connections:write", [Secret, "x-amazon-token-secret-new"], null, ["200"]),
         ["ListAuditEvents"] = ("get", "/v1/audit", "audit:read", [], null, ["200"]),
+        ["ListEvents"] = ("get", "/v1/events", "events:read", [], null, ["200"]),
+        ["GetEvent"] = ("get", "/v1/events/{id}", "events:read", [], null, ["200"]),
+        ["RedeliverEvent"] = ("post", "/v1/events/{id}/redeliver", "events:read", [], null, ["202"]),
     };
 
     private const string Secret = "x-amazon-token-secret";

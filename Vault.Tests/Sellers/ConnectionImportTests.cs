@@ -8,7 +8,7 @@ namespace Vault.Tests.Sellers;
 
 public class ConnectionImportTests
 {
-    private static readonly string[] ViewFields = ["api", "createdAt", "format", "region", "status", "updatedAt"];
+    private static readonly string[] ViewFields = ["api", "createdAt", "format", "region", "renewalDueAt", "status", "updatedAt"];
 
     [Fact]
     public async Task ImportingARefreshTokenCreatesTheConnectionThenReplacesIt()

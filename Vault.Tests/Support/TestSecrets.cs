@@ -19,7 +19,7 @@ public static class TestSecrets
     public const int MinLength = 16;
 
     public const string SecretsFolder = "secrets", LogsFolder = "logs", ProblemsFolder = "problems", MetricsFolder = "metrics", AuditFolder = "audit",
-        ErrorsFolder = "capture-errors";
+        ErrorsFolder = "capture-errors", WebhooksFolder = "webhooks";
 
     private static readonly ConcurrentDictionary<string, byte> Known = new(StringComparer.Ordinal);
     private static readonly Lock FileGate = new();

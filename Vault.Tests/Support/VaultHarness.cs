@@ -73,7 +73,7 @@ public sealed class VaultHarness : IAsyncDisposable
             ["AMAZON_ENDPOINT_OVERRIDE"] = sim.BaseAddress + "{host}",
         };
         configure?.Invoke(settings);
-        foreach (var name in (string[])["JWT_SECRET", "COOKIE_ENCRYPTION_KEY", "SPAPI_LWA_CLIENT_SECRET", "ADS_LWA_CLIENT_SECRET"])
+        foreach (var name in (string[])["JWT_SECRET", "COOKIE_ENCRYPTION_KEY", "SPAPI_LWA_CLIENT_SECRET", "ADS_LWA_CLIENT_SECRET", "WEBHOOK_SECRET"])
             TestSecrets.Add("configured-" + name.ToLowerInvariant(), settings.GetValueOrDefault(name));
         var logs = FileLogCapture.ForRun("harness");
         WebApplication vault = null!;
