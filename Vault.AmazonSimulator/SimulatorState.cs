@@ -18,6 +18,7 @@ public sealed class SimulatorState
         Tokens = new TokenStore(options.TimeProvider, options.AccessTokenLifetime);
         RestrictedDataTokens = new RestrictedDataTokens(options.TimeProvider);
         RateLimits = new RateLimits(options);
+        ClientSecrets = new AcceptedClientSecrets(options);
     }
 
     public SimulatorOptions Options { get; }
@@ -31,6 +32,9 @@ public sealed class SimulatorState
     public RestrictedDataTokens RestrictedDataTokens { get; }
 
     public RateLimits RateLimits { get; }
+
+    /// <summary>The client secrets LWA accepts now (a rotation changes them).</summary>
+    public AcceptedClientSecrets ClientSecrets { get; }
 
     public FaultInjection Faults { get; } = new();
 
@@ -58,5 +62,6 @@ public sealed class SimulatorState
         RateLimits.Clear();
         Faults.Clear();
         Calls.Clear();
+        ClientSecrets.Reset();
     }
 }

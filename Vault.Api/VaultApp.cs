@@ -1,6 +1,7 @@
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Auth;
+using Vault.Api.ClientSecrets;
 using Vault.Api.Errors;
 using Vault.Api.Forwarding;
 using Vault.Api.Limits;
@@ -61,6 +62,7 @@ public static class VaultApp
         services.AddSingleton<ConsentUrl>();
         services.AddScoped<OAuthConnector>();
         services.AddAmazonClients();
+        services.AddClientSecrets(options);
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services, options);
         services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();

@@ -23,6 +23,7 @@ internal sealed class VaultOptionsValidator(VaultOptionsSetup setup) : IValidate
             problems.Add("ALLOWED_REDIRECT_ORIGINS is missing: list the origins sellers may be sent back to (https://wms.example.com)");
         Callers(options, problems);
         AmazonApplications(options, problems);
+        RotationSettings.Validate(options, problems);
         if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.Database))
             problems.Add("VAULT_DATABASE_OWNER is set but VAULT_DATABASE is a SQLite path: the owner role applies to PostgreSQL only");
         else if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.DatabaseOwner))
