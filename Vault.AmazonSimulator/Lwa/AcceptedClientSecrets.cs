@@ -7,7 +7,7 @@ namespace Vault.AmazonSimulator.Lwa;
 /// <summary>
 /// The client secrets LWA accepts for each registered client, changeable at run time (<c>POST /_sim/client-secrets</c>) so
 /// a test can rotate "at Amazon": after a rotation Amazon accepts the old and the new secret until the old one expires,
-/// then only the new one (https://developer-docs.amazon.com/sp-api/docs/rotate-your-apps-client-secret). Any other
+/// then only the new one (https://developer-docs.amazon.com/sp-api/docs/rotate-your-application-client-secret). Any other
 /// secret is answered <c>invalid_client</c> (<see cref="LwaErrors.InvalidClient"/>).
 /// </summary>
 public sealed class AcceptedClientSecrets

@@ -12,7 +12,7 @@ namespace Vault.Api.ClientSecrets;
 /// (invalid_client) <see cref="LwaClient"/> tries the others once and <see cref="TrySwitch"/> makes the one that worked
 /// the choice of every later call. Snapshots are immutable and replaced by compare-and-swap, so concurrent refreshes
 /// that all hit invalid_client switch once, and a stored rotation is never undone by a late switch.
-/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-apps-client-secret
+/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-application-client-secret
 /// </summary>
 public sealed class LwaClientSecrets
 {

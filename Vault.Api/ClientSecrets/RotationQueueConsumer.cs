@@ -23,7 +23,7 @@ public sealed class ClientSecretTimings
 /// deleted only once it is handled: a new secret durably stored, an expiry recorded and its rotation requested. Anything
 /// else stays: it becomes visible again after the queue's visibility timeout, and the queue's redrive policy moves it to
 /// the dead-letter queue after maxReceiveCount receives. A crash between receive and store loses nothing for the same reason.
-/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-apps-client-secret
+/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-application-client-secret
 /// </summary>
 public sealed partial class RotationQueueConsumer(
     IAmazonSQS sqs, StoredClientSecrets stored, VaultOptions options, ClientSecretTimings timings, TimeProvider time, ILogger<RotationQueueConsumer> logger) : BackgroundService

@@ -12,7 +12,7 @@ namespace Vault.Api.ClientSecrets;
 /// VAULT_APP_SECRET_KEY, <see cref="PayloadSealer"/>), and handed to <see cref="LwaClientSecrets"/>: at once by the
 /// instance that stored it, within a poll by every other. Also where a rotation is claimed, once per
 /// <see cref="ClaimWindow"/> across instances, and requested.
-/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-apps-client-secret
+/// https://developer-docs.amazon.com/sp-api/docs/rotate-your-application-client-secret
 /// </summary>
 public sealed partial class StoredClientSecrets(
     IAppClientSecretStore store, LwaClientSecrets secrets, IClientSecretRotator rotator, VaultOptions options, TimeProvider time, ILogger<StoredClientSecrets> logger) : IDisposable
