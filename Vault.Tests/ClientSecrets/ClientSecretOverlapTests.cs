@@ -16,7 +16,7 @@ namespace Vault.Tests.ClientSecrets;
 /// Issue 16, overlap: with SPAPI_LWA_CLIENT_SECRET and SPAPI_LWA_CLIENT_SECRET_PREVIOUS (and the Ads pair) an operator
 /// rotates in either order. On invalid_client the vault tries the other secret once and keeps the one that works.
 /// </summary>
-public class ClientSecretOverlapTests
+public class ClientSecretOverlapTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string OldSecret = "sim-spapi-secret-old";
     private const string NewSecret = "sim-spapi-secret-new";
@@ -61,6 +61,10 @@ public class ClientSecretOverlapTests
         Assert.Equal(3, vault.Simulator.State.Calls.TokenCallsByGrantType["refresh_token"]);
         Assert.Equal(ClientSecretSlot.Previous, vault.Services.GetRequiredService<LwaClientSecrets>().For(AmazonApi.SpApi).InUse);
         Assert.Equal("previous", LastInUse(inUse, "sp-api"));
+        var metrics = await vault.Http.GetStringAsync("/metrics");
+        var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith("vault_lwa_client_secret_in_use{", StringComparison.Ordinal)
+            && l.Contains("api=\"sp-api\"", StringComparison.Ordinal) && l.Contains("secret=\"previous\"", StringComparison.Ordinal));
+        Assert.EndsWith(" 1", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,6 +146,6 @@ public class ClientSecretOverlapTests
         Assert.True(refreshesAfterSwitch >= sellers, $"only {refreshesAfterSwitch} refreshes after the switch");
         var expected = newIsCurrent ? ClientSecretSlot.Current : ClientSecretSlot.Previous;
         Assert.Equal(expected, vault.Services.GetRequiredService<LwaClientSecrets>().For(AmazonApi.SpApi).InUse);
-        Console.WriteLine($"overlap rotation (new is {(newIsCurrent ? "current" : "previous")}): {succeeded} calls, {failed} failed, {refreshesAfterSwitch} refreshes after the switch");
+        output.WriteLine($"overlap rotation (new is {(newIsCurrent ? "current" : "previous")}): {succeeded} calls, {failed} failed, {refreshesAfterSwitch} refreshes after the switch");
     }
 }
