@@ -14,7 +14,7 @@ namespace Vault.Tests.ClientSecrets;
 /// the queue's redrive policy.
 /// </summary>
 [Trait("Category", "Slow")] // moto_server and vault servers
-public sealed class RotationQueueTests
+public sealed class RotationQueueTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Orders = "/sp-api/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER";
     private static readonly string ClientId = SimulatorOptions.DefaultSpApiClientId;
@@ -47,6 +47,48 @@ public sealed class RotationQueueTests
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         Assert.Equal(1, vault.Simulator.State.Calls.TokenCallsByGrantType["refresh_token"]);
         Assert.Equal(0, await sqs.CountAsync(sqs.DeadLetterUrl));
+    }
+
+    /// <summary>
+    /// The whole automatic rotation while proxied calls run (2 s access tokens, so refreshes keep coming): Amazon starts
+    /// accepting the new secret and publishes it on the queue, the vault stores and uses it, then Amazon stops accepting
+    /// the old one. No call fails.
+    /// </summary>
+    [Fact]
+    public async Task NoProxiedCallFailsThroughAnAutomaticRotation()
+    {
+        await using var sqs = await MotoSqs.StartAsync();
+        await using var vault = await RotatingVault.StartAsync(sqs, new FakeRotator(), simulator: s => s.AccessTokenLifetime = TimeSpan.FromSeconds(2));
+        var rotated = TestSecrets.Add("rotated-client-secret", "rotated-" + Guid.NewGuid().ToString("N"));
+        const int sellers = 4;
+        var seeded = new Seed.Seeded[sellers];
+        for (var i = 0; i < sellers; i++)
+            seeded[i] = await Seed.ConnectionAsync(vault, $"seller-{i}");
+        var (succeeded, failed) = (0, 0);
+        var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, sellers * 2).Select(w => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var call = await vault.SendAsync(HttpMethod.Get, $"/v1/sellers/seller-{w % sellers}" + Orders, seeded[w % sellers].Secret);
+                Interlocked.Increment(ref call.IsSuccessStatusCode ? ref succeeded : ref failed);
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        vault.Simulator.State.ClientSecrets.Set(ClientId, [SimulatorOptions.DefaultSpApiClientSecret, rotated]);
+        await sqs.SendAsync(NewSecretBody(rotated));
+        await RotatingVault.EventuallyAsync(() => Task.FromResult(RotatingVault.InUse(vault) == ClientSecretSlot.Rotated), "the rotated secret is in use");
+        vault.Simulator.State.ClientSecrets.Set(ClientId, [rotated]);
+        var refreshesBefore = vault.Simulator.State.Calls.TokenCallsByGrantType["refresh_token"];
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.True(failed == 0, $"{failed} of {succeeded + failed} calls failed");
+        Assert.True(vault.Simulator.State.Calls.TokenCallsByGrantType["refresh_token"] - refreshesBefore >= sellers, "too few refreshes after the old secret stopped working");
+        Assert.Equal(0, await sqs.CountAsync(sqs.QueueUrl));
+        output.WriteLine($"automatic rotation under load: {succeeded} calls, {failed} failed");
     }
 
     /// <summary>Holds the first store until the vault stops, as if it crashed between receiving and storing.</summary>
