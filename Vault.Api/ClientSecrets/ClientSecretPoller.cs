@@ -21,8 +21,9 @@ public sealed partial class ClientSecretPoller(StoredClientSecrets stored, Clien
             {
                 return;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // A failed look (the database away, a pool exhausted) must not stop the vault; the next poll tries again.
                 PollFailed(logger, e.GetType().Name);
             }
             await Task.Delay(timings.Poll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Vault.Api.Configuration;
@@ -52,9 +51,11 @@ public sealed partial class RotationQueueConsumer(
             {
                 return;
             }
-            catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException or System.Data.Common.DbException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The exception's type only: an SDK or database message could quote a request.
+                // Whatever failed (SQS, the database, a pool), the consumer goes on: a background failure must not stop the vault,
+                // and the message it held comes back after the visibility timeout. The exception's type only: an SDK or
+                // database message could quote a request.
                 QueueFailed(logger, e.GetType().Name);
                 await Task.Delay(timings.Backoff, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
