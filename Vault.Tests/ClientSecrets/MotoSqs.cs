@@ -32,7 +32,9 @@ public sealed class MotoSqs : IAsyncDisposable
 
     public string DeadLetterUrl { get; }
 
-    public static async Task<MotoSqs> StartAsync()
+    /// <param name="maxReceiveCount">Receives before the redrive policy moves a message to the dead-letter queue.</param>
+    /// <param name="visibilitySeconds">How long a received message stays hidden from other receivers.</param>
+    public static async Task<MotoSqs> StartAsync(int maxReceiveCount = MaxReceiveCount, int visibilitySeconds = 1)
     {
         var moto = await MotoS3.StartAsync();
         var client = NewClient(moto.Endpoint);
@@ -43,8 +45,8 @@ public sealed class MotoSqs : IAsyncDisposable
             QueueName = "vault-rotation",
             Attributes = new Dictionary<string, string>
             {
-                ["VisibilityTimeout"] = "1",
-                ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{arn}}","maxReceiveCount":"{{MaxReceiveCount.ToString(CultureInfo.InvariantCulture)}}"}""",
+                ["VisibilityTimeout"] = visibilitySeconds.ToString(CultureInfo.InvariantCulture),
+                ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{arn}}","maxReceiveCount":"{{maxReceiveCount.ToString(CultureInfo.InvariantCulture)}}"}""",
             },
         });
         return new MotoSqs(moto, client, queue.QueueUrl, deadLetter.QueueUrl);
