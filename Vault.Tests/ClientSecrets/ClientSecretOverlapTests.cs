@@ -35,6 +35,7 @@ public class ClientSecretOverlapTests(Xunit.Abstractions.ITestOutputHelper outpu
                 simulator.AcceptedClientSecrets[clientId] = [accepted];
                 if (tokenLifetime is { } lifetime)
                     simulator.AccessTokenLifetime = lifetime;
+                simulator.DefaultRateLimit = new RateLimit(100_000, 100_000); // the load tests are about LWA, not getOrders' quota
             });
 
     private static MetricCollector<int> InUse(VaultHarness vault) =>

@@ -58,7 +58,11 @@ public sealed class RotationQueueTests(Xunit.Abstractions.ITestOutputHelper outp
     public async Task NoProxiedCallFailsThroughAnAutomaticRotation()
     {
         await using var sqs = await MotoSqs.StartAsync();
-        await using var vault = await RotatingVault.StartAsync(sqs, new FakeRotator(), simulator: s => s.AccessTokenLifetime = TimeSpan.FromSeconds(2));
+        await using var vault = await RotatingVault.StartAsync(sqs, new FakeRotator(), simulator: s =>
+        {
+            s.AccessTokenLifetime = TimeSpan.FromSeconds(2);
+            s.DefaultRateLimit = new RateLimit(100_000, 100_000); // the test is about LWA, not getOrders' quota
+        });
         var rotated = TestSecrets.Add("rotated-client-secret", "rotated-" + Guid.NewGuid().ToString("N"));
         const int sellers = 4;
         var seeded = new Seed.Seeded[sellers];
