@@ -31,6 +31,12 @@ public sealed class SimulatorOptions
     ];
 
     /// <summary>
+    /// Client secrets accepted instead of a client's one <see cref="LwaClient.ClientSecret"/>, by client id: two during a
+    /// rotation's overlap. Tests change them at run time through <c>POST /_sim/client-secrets</c>.
+    /// </summary>
+    public IDictionary<string, IReadOnlyList<string>> AcceptedClientSecrets { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Exact redirect URIs the consent pages accept. Empty means any http(s) URL on a loopback
     /// host (127.0.0.1, localhost, [::1]) is accepted, which is what tests and the demo need.
     /// </summary>
@@ -75,7 +81,8 @@ public sealed class SimulatorOptions
     /// Options from <c>SIM_</c> variables, for running the simulator as a process:
     /// <c>SIM_SPAPI_APP_ID</c>, <c>SIM_SPAPI_CLIENT_ID</c>, <c>SIM_SPAPI_CLIENT_SECRET</c>,
     /// <c>SIM_ADS_CLIENT_ID</c>, <c>SIM_ADS_CLIENT_SECRET</c>, <c>SIM_REDIRECT_URIS</c> (comma-separated),
-    /// <c>SIM_RATE_LIMITS=documented</c> (<see cref="DocumentedRateLimits"/>).
+    /// <c>SIM_RATE_LIMITS=documented</c> (<see cref="DocumentedRateLimits"/>), and
+    /// <c>SIM_SPAPI_CLIENT_SECRETS</c>, <c>SIM_ADS_CLIENT_SECRETS</c> (comma-separated: every secret LWA accepts, as during a rotation).
     /// </summary>
     public static SimulatorOptions FromConfiguration(IConfiguration configuration)
     {
@@ -93,6 +100,14 @@ public sealed class SimulatorOptions
             LwaClientKind.Ads));
 
         options.DocumentedRateLimits = string.Equals(configuration["SIM_RATE_LIMITS"], "documented", StringComparison.OrdinalIgnoreCase);
+        foreach (var (variable, client) in (ReadOnlySpan<(string, LwaClient)>)[("SIM_SPAPI_CLIENT_SECRETS", options.Clients[0]), ("SIM_ADS_CLIENT_SECRETS", options.Clients[1])])
+        {
+            if (configuration[variable] is { Length: > 0 } secrets)
+            {
+                options.AcceptedClientSecrets[client.ClientId] = secrets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
+
         var redirects = configuration["SIM_REDIRECT_URIS"];
         if (!string.IsNullOrWhiteSpace(redirects))
         {

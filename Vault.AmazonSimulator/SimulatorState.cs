@@ -19,6 +19,7 @@ public sealed class SimulatorState
         Tokens = new TokenStore(options.TimeProvider, options.AccessTokenLifetime);
         RestrictedDataTokens = new RestrictedDataTokens(options.TimeProvider);
         RateLimits = new RateLimits(options);
+        ClientSecrets = new AcceptedClientSecrets(options);
     }
 
     public SimulatorOptions Options { get; }
@@ -32,6 +33,9 @@ public sealed class SimulatorState
     public RestrictedDataTokens RestrictedDataTokens { get; }
 
     public RateLimits RateLimits { get; }
+
+    /// <summary>The client secrets LWA accepts now (a rotation changes them).</summary>
+    public AcceptedClientSecrets ClientSecrets { get; }
 
     public FaultInjection Faults { get; } = new();
 
@@ -67,5 +71,6 @@ public sealed class SimulatorState
         Calls.Clear();
         Destinations.Clear();
         Applications.Clear();
+        ClientSecrets.Reset();
     }
 }

@@ -1,6 +1,7 @@
 using Vault.Api.Amazon;
 using Vault.Api.Configuration;
 using Vault.Api.Auth;
+using Vault.Api.ClientSecrets;
 using Vault.Api.Errors;
 using Vault.Api.Events;
 using Vault.Api.Forwarding;
@@ -64,6 +65,7 @@ public static class VaultApp
         services.AddSingleton<ConsentUrl>();
         services.AddScoped<OAuthConnector>();
         services.AddAmazonClients();
+        services.AddClientSecrets();
         services.AddHttpForwarder();
         AmazonInvoker.AddAmazonInvoker(services);
         services.AddSingleton<AmazonForwarding>();

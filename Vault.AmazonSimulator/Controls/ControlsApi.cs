@@ -15,6 +15,8 @@ public sealed record CallLogView(IReadOnlyList<CallRecord> Calls, IReadOnlyDicti
 
 public sealed record ControlError(string Error);
 
+public sealed record ClientSecretsRequest(string? ClientId, IReadOnlyList<string>? Secrets);
+
 /// <summary>The simulator's own test-control API under <c>/_sim</c>; never part of Amazon's surface.</summary>
 public static class ControlsApi
 {
@@ -44,6 +46,11 @@ public static class ControlsApi
             return Results.NoContent();
         });
         sim.MapPost("/rate-limits", SetRateLimit);
+        // A rotation "at Amazon": the secrets LWA accepts for a client from now on (old and new during the overlap, then new).
+        sim.MapPost("/client-secrets", (ClientSecretsRequest body, SimulatorState state) =>
+            body.ClientId is { } clientId && body.Secrets is { } secrets && state.ClientSecrets.Set(clientId, secrets)
+                ? Results.NoContent()
+                : Results.Json(new ControlError("need a known clientId and at least one non-empty secret"), statusCode: 400));
         sim.MapPost("/expire-access-tokens", (SimulatorState state) =>
         {
             state.Tokens.ExpireAllAccessTokens();

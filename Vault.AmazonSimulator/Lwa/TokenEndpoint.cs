@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Primitives;
 using Vault.AmazonSimulator.Routing;
 
@@ -41,7 +39,7 @@ public static class TokenEndpoint
             return LwaErrors.MissingParameter("grant_type");
         }
 
-        var client = Authenticate(state.Options, Value(form, "client_id"), Value(form, "client_secret"));
+        var client = Authenticate(state, Value(form, "client_id"), Value(form, "client_secret"));
         if (client is null)
         {
             return LwaErrors.InvalidClient();
@@ -78,18 +76,14 @@ public static class TokenEndpoint
     private static string? Value(IFormCollection form, string name) =>
         form.TryGetValue(name, out var values) && !StringValues.IsNullOrEmpty(values) ? values.ToString() : null;
 
-    private static LwaClient? Authenticate(SimulatorOptions options, string? clientId, string? clientSecret)
+    private static LwaClient? Authenticate(SimulatorState state, string? clientId, string? clientSecret)
     {
-        var client = options.FindClient(clientId);
+        var client = state.Options.FindClient(clientId);
         if (client is null || clientSecret is null)
         {
             return null;
         }
 
-        // Constant-time, as a real authorization server would compare secrets.
-        return CryptographicOperations.FixedTimeEquals(
-            Encoding.UTF8.GetBytes(client.ClientSecret), Encoding.UTF8.GetBytes(clientSecret))
-            ? client
-            : null;
+        return state.ClientSecrets.Accepts(client.ClientId, clientSecret) ? client : null;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Vault.Api.ClientSecrets;
 using Vault.Api.Configuration;
 using Vault.Api.Observability;
 
@@ -14,7 +15,7 @@ namespace Vault.Api.Amazon;
 /// Refreshes take the retries, timeouts and circuit breaker of the resilience pipeline registered with this HttpClient;
 /// code exchanges go through <see cref="CodeExchangeClient"/>, one attempt and a timeout (AmazonHttpExtensions).
 /// </summary>
-public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, VaultMetrics metrics)
+public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, VaultMetrics metrics, LwaClientSecrets secrets)
 {
     public const string TokenPath = "auth/o2/token";
 
@@ -37,16 +38,43 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
     public Task<LwaResult> ClientCredentialsAsync(Region region, string scope, CancellationToken ct) =>
         PostAsync(http, region, AmazonApi.SpApi, ct, ("grant_type", "client_credentials"), ("scope", scope));
 
+    /// <summary>
+    /// Presents the secret in use; on invalid_client, each other known secret once (SPAPI_LWA_CLIENT_SECRET_PREVIOUS, a rotated
+    /// one), and the first that LWA authenticates becomes the one in use. Safe for a code exchange too: LWA authenticates the
+    /// client before it looks at the code, so a refused attempt has not spent it.
+    /// </summary>
     private async Task<LwaResult> PostAsync(HttpClient client, Region region, AmazonApi api, CancellationToken ct, params (string Key, string Value)[] fields)
     {
-        var result = await SendAsync(client, region, api, fields, ct);
+        var candidates = secrets.For(api);
+        var result = await AttemptAsync(client, region, api, candidates.Chosen?.Value, fields, ct);
+        if (result.AmazonCode != InvalidClient)
+            return result;
+        foreach (var other in candidates.Others)
+        {
+            var retried = await AttemptAsync(client, region, api, other.Value, fields, ct);
+            if (retried.Succeeded || retried.Failure == LwaFailure.InvalidGrant)
+            {
+                secrets.TrySwitch(api, candidates, other.Slot);
+                return retried;
+            }
+            if (retried.AmazonCode != InvalidClient)
+                return retried;
+        }
+        return result;
+    }
+
+    private const string InvalidClient = "invalid_client";
+
+    private async Task<LwaResult> AttemptAsync(HttpClient client, Region region, AmazonApi api, string? clientSecret, (string Key, string Value)[] fields, CancellationToken ct)
+    {
+        var result = await SendAsync(client, region, api, clientSecret, fields, ct);
         metrics.LwaCall(fields[0].Value, result.Failure);
         return result;
     }
 
-    private async Task<LwaResult> SendAsync(HttpClient client, Region region, AmazonApi api, (string Key, string Value)[] fields, CancellationToken ct)
+    private async Task<LwaResult> SendAsync(HttpClient client, Region region, AmazonApi api, string? clientSecret, (string Key, string Value)[] fields, CancellationToken ct)
     {
-        var (clientId, clientSecret) = api.LwaClient(options);
+        var clientId = api.LwaClient(options).Id;
         if (clientId is null || clientSecret is null)
             return new LwaResult(LwaFailure.ClientRejected, AmazonCode: "not_configured");
 

@@ -9,7 +9,7 @@ namespace Vault.Api.Cli;
 /// </summary>
 public static class VaultCli
 {
-    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "compact", "copy-database", "import-databorder", "check-config", "--help", "-h", "-?", "--version"];
+    public static readonly string[] Commands = ["serve", "secret", "token", "migrate", "compact", "copy-database", "import-databorder", "check-config", "app-secret", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -27,6 +27,7 @@ public static class VaultCli
             MaintenanceCommands.CheckConfig(),
             ImportDataBorderCommand.Create(),
             CopyDatabaseCommand.Create(),
+            AppSecretCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         return await root.Parse(args).InvokeAsync(configuration);

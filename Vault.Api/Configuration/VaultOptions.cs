@@ -31,6 +31,21 @@ public sealed class VaultOptions
     public bool SpApiDraftApp { get; set; }
     public string? AdsClientId { get; set; }
     public string? AdsClientSecret { get; set; }
+
+    /// <summary>The secret a rotation replaces, tried once on invalid_client (SPAPI_LWA_CLIENT_SECRET_PREVIOUS, ADS_LWA_CLIENT_SECRET_PREVIOUS).</summary>
+    public string? SpApiClientSecretPrevious { get; set; }
+    public string? AdsClientSecretPrevious { get; set; }
+
+    /// <summary>Automatic LWA client-secret rotation (opt-in): the SQS queue Amazon publishes the app's new secret on (SPAPI_ROTATION_QUEUE_URL).</summary>
+    public Uri? RotationQueueUrl { get; set; }
+
+    /// <summary>Seals the rotated client secret in the database (VAULT_APP_SECRET_KEY, 64 characters; required with SPAPI_ROTATION_QUEUE_URL).</summary>
+    public string? AppSecretKey { get; set; }
+
+    /// <summary>Rotate when the secret's known expiry is this close (SPAPI_ROTATE_BEFORE_DAYS).</summary>
+    public int RotateBeforeDays { get; set; } = 30;
+
+    public bool RotatesClientSecret => RotationQueueUrl is not null;
     public IReadOnlyList<string> AllowedRedirectOrigins { get; set; } = [];
     public string? AmazonEndpointOverride { get; set; }
 

@@ -37,6 +37,11 @@ internal sealed class VaultOptionsSetup(IConfiguration configuration) : IConfigu
         options.SpApiDraftApp = Flag("SPAPI_DRAFT_APP", problems) ?? options.SpApiDraftApp;
         options.AdsClientId = this["ADS_LWA_CLIENT_ID"];
         options.AdsClientSecret = this["ADS_LWA_CLIENT_SECRET"];
+        options.SpApiClientSecretPrevious = this["SPAPI_LWA_CLIENT_SECRET_PREVIOUS"];
+        options.AdsClientSecretPrevious = this["ADS_LWA_CLIENT_SECRET_PREVIOUS"];
+        options.RotationQueueUrl = RotationSettings.QueueUrl(this["SPAPI_ROTATION_QUEUE_URL"], problems);
+        options.AppSecretKey = this["VAULT_APP_SECRET_KEY"];
+        options.RotateBeforeDays = RotationSettings.Days(this["SPAPI_ROTATE_BEFORE_DAYS"], problems) ?? options.RotateBeforeDays;
         options.TrustedProxies = Entries<IPNetwork>("TRUSTED_PROXIES", ProxyTrust.TryParse,
             "address: name the proxies in front of the vault (10.0.0.5, 10.0.0.0/8) or unset it", problems);
         options.ClientIpHeader = ProxyTrust.ReadHeader(this["CLIENT_IP_HEADER"], problems);

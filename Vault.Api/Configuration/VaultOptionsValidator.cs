@@ -24,6 +24,7 @@ internal sealed class VaultOptionsValidator(VaultOptionsSetup setup) : IValidate
         Callers(options, problems);
         AmazonApplications(options, problems);
         Webhooks(options, problems);
+        RotationSettings.Validate(options, problems);
         if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.Database))
             problems.Add("VAULT_DATABASE_OWNER is set but VAULT_DATABASE is a SQLite path: the owner role applies to PostgreSQL only");
         else if (options.DatabaseOwner is not null && !VaultStoreFactory.IsPostgres(options.DatabaseOwner))

@@ -24,15 +24,7 @@ public static class EventsExtensions
         // sure a URL comes with its secret).
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<VaultOptions>() is { WebhookUrl: not null, WebhookSecret: not null }
             ? provider.GetRequiredService<WebhookDelivery>()
-            : new NoDelivery());
+            : SwitchedOff.Service); // events stay in the database, readable with GET /v1/events
         return services;
-    }
-
-    /// <summary>Without WEBHOOK_URL events stay in the database, readable with GET /v1/events.</summary>
-    private sealed class NoDelivery : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -24,6 +24,7 @@ public sealed class VaultMetrics
     private readonly Counter<long> _lwaCalls;
     private readonly Counter<long> _accessTokenCache;
     private readonly Counter<long> _amazonResponses;
+    private readonly Gauge<int> _clientSecretInUse;
 
     public VaultMetrics(IMeterFactory meters)
     {
@@ -41,6 +42,8 @@ public sealed class VaultMetrics
         _accessTokenCache = meter.CreateCounter<long>("vault.access_token_cache", "{lookup}", "Access-token lookups by result (hit or miss).");
         // vault_amazon_responses_total{host,status}
         _amazonResponses = meter.CreateCounter<long>("vault.amazon.responses", "{response}", "Proxied answers from Amazon by host and status.");
+        // vault_lwa_client_secret_in_use{api,secret}
+        _clientSecretInUse = meter.CreateGauge<int>("vault.lwa.client_secret.in_use", "{secret}", "1 for the LWA client secret each API presents (current, previous, rotated, rotated-old), 0 for the others.");
     }
 
     public void KdfRefused() => _kdfRefused.Add(1);
@@ -61,6 +64,13 @@ public sealed class VaultMetrics
 
     /// <summary>Amazon could not be reached, timed out or the circuit was open: no status to count.</summary>
     public void AmazonError(string host) => _amazonResponses.Add(1, new("host", host), new("status", "error"));
+
+    /// <summary>Which secret <paramref name="api"/> presents now: 1 for it, 0 for every other slot, never a value.</summary>
+    public void ClientSecretInUse(string api, string slot)
+    {
+        foreach (var name in (string[])["current", "previous", "rotated", "rotated-old"])
+            _clientSecretInUse.Record(name == slot ? 1 : 0, new("api", api), new("secret", name));
+    }
 
     public readonly struct KdfTimer(Histogram<double> duration, long started) : IDisposable
     {
