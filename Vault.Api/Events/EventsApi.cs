@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Auth;
 using Vault.Api.Errors;
@@ -43,15 +42,8 @@ public static class EventsApi
             return typeProblem;
         if (type is not null && !EventTypes.All.Contains(type, StringComparer.Ordinal))
             return Problems.InvalidRequest("type: one of " + string.Join(", ", EventTypes.All));
-        if (PageQuery.Single(query, "since", out var sinceText) is { } sinceProblem)
+        if (PageQuery.Since(query, out var since) is { } sinceProblem)
             return sinceProblem;
-        DateTimeOffset? since = null;
-        if (sinceText is not null)
-        {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                return Problems.InvalidRequest("since: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
-            since = parsed;
-        }
 
         Page<LifecycleEvent> page;
         try

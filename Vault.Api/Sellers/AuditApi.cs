@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Auth;
@@ -47,15 +46,8 @@ public static class AuditApi
             return sellerProblem;
         if (sellerId is not null && Identifiers.CheckSellerId(sellerId) is { } idProblem)
             return idProblem;
-        if (PageQuery.Single(query, "since", out var sinceText) is { } sinceProblem)
+        if (PageQuery.Since(query, out var since) is { } sinceProblem)
             return sinceProblem;
-        DateTimeOffset? since = null;
-        if (sinceText is not null)
-        {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                return Problems.InvalidRequest("since: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
-            since = parsed;
-        }
 
         Page<AuditEvent> page;
         try

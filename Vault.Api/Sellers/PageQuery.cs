@@ -30,6 +30,20 @@ internal static class PageQuery
         return values.Count > 1 ? Problems.InvalidRequest($"{name}: send it once") : null;
     }
 
+    /// <summary>The optional <c>since</c> of a list: an ISO-8601 time, UTC unless it says otherwise.</summary>
+    public static ProblemHttpResult? Since(IQueryCollection query, out DateTimeOffset? since)
+    {
+        since = null;
+        if (Single(query, "since", out var text) is { } problem)
+            return problem;
+        if (text is null)
+            return null;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            return Problems.InvalidRequest("since: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
+        since = parsed;
+        return null;
+    }
+
     public static ProblemHttpResult BadCursor() =>
         Problems.InvalidRequest("cursor: pass back the nextCursor of the previous page unchanged");
 }
