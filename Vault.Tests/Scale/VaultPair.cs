@@ -36,7 +36,7 @@ public sealed class VaultPair : IAsyncDisposable
 
     public string Jwt { get; }
 
-    public static async Task<VaultPair> StartAsync(PostgresServer server, bool pacing = true)
+    public static async Task<VaultPair> StartAsync(PostgresServer server, bool pacing = true, Action<Dictionary<string, string>>? configure = null)
     {
         var database = await SharedDatabase.CreateAsync(server);
         // As at Amazon, the app's one registered redirect URI: the load balancer's.
@@ -45,6 +45,7 @@ public sealed class VaultPair : IAsyncDisposable
         environment["VAULT_DATABASE_OWNER"] = database.Owner;
         environment["PUBLIC_BASE_URL"] = PublicBaseUrl.ToString();
         environment["AMAZON_PACING"] = pacing ? "true" : "false";
+        configure?.Invoke(environment);
         VaultProcess? a = null;
         try
         {
