@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Vault.Api.Amazon;
 using Vault.Api.Events;
 using Vault.Crypto;
+using Vault.Crypto.Formats;
 using Vault.Storage;
 using Vault.Tests.OAuth;
 using Vault.Tests.Sellers;
@@ -59,16 +60,27 @@ public sealed class LifecycleEventFlowTests
         Assert.Equal(0, await scan.ScanAsync(default));
         authorized = authorized.AddMilliseconds(1);
 
+        // A Data Border record imported as it was, then used once: the vault re-seals it as v1 (connection.upgraded).
+        using (var parsed = SellerSecret.Parse(secret))
+        {
+            var record = DataBorderEnvelope.SealToBase64(vault.IssueToken(), parsed);
+            using var imported = await vault.ImportAsync("seller-3", "sp-api", secret, new { region = "na", dataBorderBlob = record });
+            Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        }
+        using (var used = await vault.VerifyAsync("seller-3", "sp-api", secret))
+            Assert.True(used.IsSuccessStatusCode, $"verify answered {(int)used.StatusCode}");
+
         string[] seller1 =
         [
             EventTypes.Created, EventTypes.Reauthorized, EventTypes.Created, EventTypes.SecretRotated, EventTypes.SecretRotated,
             EventTypes.ReauthorizationRequired, EventTypes.Deleted, EventTypes.Deleted,
         ];
-        await receiver.WaitForAsync(all => all.Count(r => r.Status == 204) == seller1.Length + 2);
+        await receiver.WaitForAsync(all => all.Count(r => r.Status == 204) == seller1.Length + 4);
 
         var received = receiver.Acknowledged;
         Assert.Equal(seller1, received.Where(r => r.SellerId == "seller-1").Select(r => r.Type));
         Assert.Equal([EventTypes.Created, EventTypes.RenewalDue], received.Where(r => r.SellerId == "seller-2").Select(r => r.Type));
+        Assert.Equal([EventTypes.Created, EventTypes.Upgraded], received.Where(r => r.SellerId == "seller-3").Select(r => r.Type));
         Assert.All(received, r => Assert.True(r.LibraryVerified && r.Verified, $"{r.Type}: the signature does not verify"));
         Assert.Equal(received.Count, received.Select(r => r.Id).Distinct().Count());
         var renewal = received.Single(r => r.Type == EventTypes.RenewalDue).Json.GetProperty("data");
