@@ -32,13 +32,9 @@ public static class GrantlessAccess
             return SpApiErrors.Unauthorized();
         }
 
-        if (operation is not null)
+        if (!state.RateLimits.Admit(http.Response, operation, clientId))
         {
-            http.Response.Headers[RateLimits.LimitHeader] = state.RateLimits.AdvertisedRate(operation);
-            if (!state.RateLimits.TryAcquire(operation, clientId))
-            {
-                return SpApiErrors.QuotaExceeded();
-            }
+            return SpApiErrors.QuotaExceeded();
         }
 
         http.Items[ClientItem] = clientId;

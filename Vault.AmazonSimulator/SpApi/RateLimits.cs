@@ -37,6 +37,19 @@ public sealed class RateLimits
     }
 
     /// <summary>The configured rate, or Amazon's documented one when the simulator merely enforces a generous default.</summary>
+    /// <summary>
+    /// Advertises the operation's rate on the answer and takes a token from <paramref name="partition"/>'s bucket; false
+    /// when it is empty (Amazon's 429 QuotaExceeded). A call of no known operation is not limited.
+    /// </summary>
+    public bool Admit(HttpResponse response, SpApiOperation? operation, string partition)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (operation is null)
+            return true;
+        response.Headers[LimitHeader] = AdvertisedRate(operation);
+        return TryAcquire(operation, partition);
+    }
+
     public string AdvertisedRate(SpApiOperation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);

@@ -38,13 +38,9 @@ public static class SpApiAccess
             return SpApiErrors.Unauthorized();
         }
 
-        if (operation is not null)
+        if (!state.RateLimits.Admit(http.Response, operation, caller.SellingPartnerId))
         {
-            http.Response.Headers[RateLimits.LimitHeader] = state.RateLimits.AdvertisedRate(operation);
-            if (!state.RateLimits.TryAcquire(operation, caller.SellingPartnerId))
-            {
-                return SpApiErrors.QuotaExceeded();
-            }
+            return SpApiErrors.QuotaExceeded();
         }
 
         http.Items[CallerItem] = caller;
