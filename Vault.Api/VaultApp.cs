@@ -58,7 +58,7 @@ public static class VaultApp
         services.AddSingleton<SecretGuessLimiter>();
         services.AddSingleton<TokenSealer>();
         services.AddSingleton<AccessTokenCache>();
-        services.AddScoped<ConnectionTokens>();
+        services.AddSingleton<ConnectionTokens>();
         services.AddSingleton<OAuthSealers>();
         services.AddSingleton<PendingAuthorizations>();
         services.AddHostedService<OneTimePurge>();
@@ -71,7 +71,8 @@ public static class VaultApp
         services.AddSingleton<AmazonForwarding>();
         services.AddSingleton<GrantlessTokens>();
         services.AddAmazonPacing();
-        services.AddHttpClient<RestrictedDataTokenClient>().AddStandardResilienceHandler();
+        services.AddSingleton<RestrictedDataTokenClient>();
+        services.AddHttpClient(RestrictedDataTokenClient.ClientName).AddStandardResilienceHandler();
         services.AddVaultProblemDetails();
         services.AddVaultAuthentication();
         services.AddVaultRateLimits();

@@ -17,7 +17,8 @@ public static class AmazonHttpExtensions
         services.AddHttpClient(LwaClient.CodeExchangeClient)
             .ConfigurePrimaryHttpMessageHandler(LwaHandler)
             .AddResilienceHandler("lwa-code", pipeline => pipeline.AddTimeout(LwaClient.CodeExchangeTimeout));
-        services.AddHttpClient<LwaClient>()
+        services.AddSingleton<LwaClient>();
+        services.AddHttpClient(LwaClient.RefreshClient)
             .ConfigurePrimaryHttpMessageHandler(LwaHandler)
             .AddResilienceHandler("lwa", pipeline =>
             {

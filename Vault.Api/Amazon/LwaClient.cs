@@ -14,10 +14,15 @@ namespace Vault.Api.Amazon;
 /// https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api#step-1-request-a-login-with-amazon-access-token
 /// Refreshes take the retries, timeouts and circuit breaker of the resilience pipeline registered with this HttpClient;
 /// code exchanges go through <see cref="CodeExchangeClient"/>, one attempt and a timeout (AmazonHttpExtensions).
+/// One instance for the process: it asks the client factory for an HttpClient per call, so the factory can rotate its
+/// handlers, and a proxied call that finds its access token cached never makes one.
 /// </summary>
-public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, VaultMetrics metrics, LwaClientSecrets secrets)
+public sealed class LwaClient(IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, VaultMetrics metrics, LwaClientSecrets secrets)
 {
     public const string TokenPath = "auth/o2/token";
+
+    /// <summary>The named HttpClient for refreshes and grantless tokens, with retries: asking twice spends nothing.</summary>
+    public const string RefreshClient = "lwa";
 
     /// <summary>The named HttpClient for the authorization_code grant: never retried, since a code works once.</summary>
     public const string CodeExchangeClient = "lwa-code";
@@ -29,14 +34,14 @@ public sealed class LwaClient(HttpClient http, IHttpClientFactory clients, Amazo
         PostAsync(clients.CreateClient(CodeExchangeClient), region, api, ct, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri.ToString()));
 
     public Task<LwaResult> RefreshAsync(Region region, AmazonApi api, string refreshToken, CancellationToken ct) =>
-        PostAsync(http, region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
+        PostAsync(clients.CreateClient(RefreshClient), region, api, ct, ("grant_type", "refresh_token"), ("refresh_token", refreshToken));
 
     /// <summary>
     /// A grantless access token (no seller, no refresh token) for one LWA <paramref name="scope"/> of the SP-API application:
     /// https://developer-docs.amazon.com/sp-api/docs/grantless-operations. Same retries as a refresh: nothing is spent by asking twice.
     /// </summary>
     public Task<LwaResult> ClientCredentialsAsync(Region region, string scope, CancellationToken ct) =>
-        PostAsync(http, region, AmazonApi.SpApi, ct, ("grant_type", "client_credentials"), ("scope", scope));
+        PostAsync(clients.CreateClient(RefreshClient), region, AmazonApi.SpApi, ct, ("grant_type", "client_credentials"), ("scope", scope));
 
     /// <summary>
     /// Presents the secret in use; on invalid_client, each other known secret once (SPAPI_LWA_CLIENT_SECRET_PREVIOUS, a rotated

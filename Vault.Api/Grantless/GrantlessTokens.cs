@@ -11,7 +11,7 @@ namespace Vault.Api.Grantless;
 /// so any part of the vault may ask: the grantless proxy, and the LWA client-secret rotation
 /// (<c>rotateApplicationClientSecret</c> with <see cref="GrantlessOperations.ClientCredentialRotationScope"/>).
 /// </summary>
-public sealed class GrantlessTokens(IServiceProvider services, TimeProvider clock)
+public sealed class GrantlessTokens(LwaClient lwa, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<(string Region, string Scope), GrantlessToken> _tokens = new();
     private readonly SingleFlight<(string Region, string Scope), GrantlessToken> _minting = new();
@@ -55,8 +55,6 @@ public sealed class GrantlessTokens(IServiceProvider services, TimeProvider cloc
         // A flight that started just after another stored its token finds it here instead of asking LWA again.
         if (Live(key) is { } stored)
             return stored;
-        // A typed client per mint, not one kept for the life of this singleton, so the client factory can rotate its handler.
-        var lwa = services.GetRequiredService<LwaClient>();
         var result = await lwa.ClientCredentialsAsync(region, key.Scope, CancellationToken.None);
         if (!result.Succeeded)
             return GrantlessToken.Failed(result.Failure, result.AmazonCode);

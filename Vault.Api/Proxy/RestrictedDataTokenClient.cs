@@ -12,11 +12,15 @@ namespace Vault.Api.Proxy;
 /// <summary>
 /// createRestrictedDataToken: https://developer-docs.amazon.com/sp-api/docs/tokens-api-v2021-03-01-reference
 /// The tokens are kept, one request at a time per resource, by the access token's cache entry
-/// (<see cref="RestrictedDataTokens"/>), for their lifetime less a margin.
+/// (<see cref="RestrictedDataTokens"/>), for their lifetime less a margin. One instance for the process: an HttpClient is
+/// made only when a token is requested, not for every proxied call.
 /// </summary>
-public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints endpoints, VaultOptions options, TimeProvider clock)
+public sealed class RestrictedDataTokenClient(IHttpClientFactory clients, AmazonEndpoints endpoints, VaultOptions options, TimeProvider clock)
 {
     public const string Path = "tokens/2021-03-01/restrictedDataToken";
+
+    /// <summary>The named HttpClient, with the standard resilience handler.</summary>
+    public const string ClientName = "rdt";
 
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
 
@@ -39,7 +43,7 @@ public sealed class RestrictedDataTokenClient(HttpClient http, AmazonEndpoints e
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {
-            using var response = await http.SendAsync(request, ct);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
                 return new RestrictedDataToken(null, TokenFailure.AmazonError, AmazonStatus: (int)response.StatusCode, AmazonBody: body);

@@ -13,12 +13,8 @@ namespace Vault.Api.Tokens;
 /// <see cref="KdfGate"/>, wrong-secret guessing slowed per connection), upgrade weak records, and mint or
 /// reuse access tokens. A cache hit costs an HMAC and a compare of the stored blob; no key derivation.
 /// </summary>
-/// <remarks>
-/// The LWA client is resolved from the request's services only when a token is minted: it is a typed HttpClient, made
-/// anew on each resolution, and a cache hit (nearly every proxied call) needs none.
-/// </remarks>
 public sealed class ConnectionTokens(
-    IVaultStore store, VaultOptions options, KdfGate kdf, TokenSealer sealer, SecretGuessLimiter guesses, AccessTokenCache cache, IServiceProvider services,
+    IVaultStore store, VaultOptions options, KdfGate kdf, TokenSealer sealer, SecretGuessLimiter guesses, AccessTokenCache cache, LwaClient lwa,
     TimeProvider clock, VaultMetrics metrics, ILogger<ConnectionTokens> logger)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
@@ -97,7 +93,6 @@ public sealed class ConnectionTokens(
         if (opened.Token is null)
             return AccessTokenResult.Failed(opened.Failure);
         var region = Region.Find(connection.Region)!;
-        var lwa = services.GetRequiredService<LwaClient>();
         var result = await lwa.RefreshAsync(region, AmazonApi.Find(connection.Api)!, opened.Token.Value, ct);
         switch (result.Failure)
         {
