@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Vault.Api.Amazon;
+using Vault.Api.Background;
 using Vault.Storage;
 
 namespace Vault.Api.Events;
@@ -9,37 +10,22 @@ namespace Vault.Api.Events;
 /// (<see cref="SpApiAuthorization"/>): 30, 7 and 1 days before, once per threshold, whichever instance finds it first.
 /// Runs with or without WEBHOOK_URL: the events are there for GET /v1/events too.
 /// </summary>
-public sealed class RenewalScan(IVaultStore store, TimeProvider clock, ILogger<RenewalScan> logger) : BackgroundService
+public sealed class RenewalScan(IVaultStore store, TimeProvider clock, ILogger<RenewalScan> logger)
+    : PeriodicService(TimeSpan.FromHours(1), clock, runsAtStart: true)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override Task RunOnceAsync(CancellationToken ct) => ScanAsync(ct);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool LoggedAndRetried(Exception failure)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await ScanAsync(stoppingToken);
-                }
-                catch (DbException e)
-                {
-                    WebhookDeliveryLog.OutboxFailed(logger, e);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
+        if (failure is not DbException e)
+            return false;
+        WebhookDeliveryLog.OutboxFailed(logger, e);
+        return true;
     }
 
     public async Task<int> ScanAsync(CancellationToken ct)
     {
-        var count = await store.EmitRenewalsDueAsync(clock.GetUtcNow(), SpApiAuthorization.Lifetime, SpApiAuthorization.RenewalNoticeDays, ct);
+        var count = await store.EmitRenewalsDueAsync(Clock.GetUtcNow(), SpApiAuthorization.Lifetime, SpApiAuthorization.RenewalNoticeDays, ct);
         if (count > 0)
             WebhookDeliveryLog.RenewalsDue(logger, count);
         return count;

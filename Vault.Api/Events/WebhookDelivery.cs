@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Vault.Api.Background;
 using Vault.Storage;
 
 namespace Vault.Api.Events;
@@ -11,10 +12,8 @@ namespace Vault.Api.Events;
 /// dies mid-delivery leaves its lease to run out, and the event is sent again.
 /// </summary>
 public sealed class WebhookDelivery(IVaultStore store, WebhookSender sender, TimeProvider clock, EventMetrics metrics, ILogger<WebhookDelivery> logger)
-    : BackgroundService
+    : PeriodicService(TimeSpan.FromSeconds(1), clock, runsAtStart: true)
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>Longer than an attempt (10 s) with room for the database: a lease runs out only when its instance is gone.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
@@ -26,30 +25,19 @@ public sealed class WebhookDelivery(IVaultStore store, WebhookSender sender, Tim
     /// <summary>True once the receiver answered 410 Gone.</summary>
     public bool Stopped => _gone;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(PollInterval, clock);
-        try
+        while (!_gone && await DeliverDueAsync(ct) == BatchSize)
         {
-            do
-            {
-                try
-                {
-                    while (!_gone && await DeliverDueAsync(stoppingToken) == BatchSize)
-                    {
-                    }
-                }
-                catch (DbException e)
-                {
-                    WebhookDeliveryLog.OutboxFailed(logger, e);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping: an event in flight keeps its lease and is sent again after it runs out
-        }
+    }
+
+    protected override bool LoggedAndRetried(Exception failure)
+    {
+        if (failure is not DbException e)
+            return false;
+        WebhookDeliveryLog.OutboxFailed(logger, e);
+        return true;
     }
 
     /// <summary>One pass: claims and sends what is due now; returns how many events it claimed.</summary>
@@ -57,7 +45,7 @@ public sealed class WebhookDelivery(IVaultStore store, WebhookSender sender, Tim
     {
         if (_gone)
             return 0;
-        var due = await store.ClaimDueEventsAsync(_owner, clock.GetUtcNow(), Lease, BatchSize, ct);
+        var due = await store.ClaimDueEventsAsync(_owner, Clock.GetUtcNow(), Lease, BatchSize, ct);
         await Task.WhenAll(due.Select(e => DeliverAsync(e, ct)));
         metrics.Pending(await store.CountPendingEventsAsync(ct));
         return due.Count;
@@ -66,7 +54,7 @@ public sealed class WebhookDelivery(IVaultStore store, WebhookSender sender, Tim
     private async Task DeliverAsync(LifecycleEvent e, CancellationToken ct)
     {
         var result = await sender.SendAsync(e, ct);
-        var at = clock.GetUtcNow();
+        var at = Clock.GetUtcNow();
         DeliveryAttempt attempt;
         if (result.Acknowledged)
         {
