@@ -45,16 +45,9 @@ public static class EventsApi
         if (PageQuery.Since(query, out var since) is { } sinceProblem)
             return sinceProblem;
 
-        Page<LifecycleEvent> page;
-        try
-        {
-            page = await store.QueryEventsAsync(context.User.Tenant(), since, type, limit, cursor, context.RequestAborted);
-        }
-        catch (ArgumentException)
-        {
-            return PageQuery.BadCursor();
-        }
-        return TypedResults.Ok(new EventPage([.. page.Items.Select(EventView.Of)], page.NextCursor));
+        return await PageQuery.PageAsync(
+            () => store.QueryEventsAsync(context.User.Tenant(), since, type, limit, cursor, context.RequestAborted),
+            page => new EventPage([.. page.Items.Select(EventView.Of)], page.NextCursor));
     }
 
     private static async Task<Results<Ok<EventView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, IVaultStore store) =>

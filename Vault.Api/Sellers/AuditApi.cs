@@ -49,15 +49,8 @@ public static class AuditApi
         if (PageQuery.Since(query, out var since) is { } sinceProblem)
             return sinceProblem;
 
-        Page<AuditEvent> page;
-        try
-        {
-            page = await store.QueryAuditAsync(context.User.Tenant(), sellerId, since, limit, cursor, context.RequestAborted);
-        }
-        catch (ArgumentException)
-        {
-            return PageQuery.BadCursor();
-        }
-        return TypedResults.Ok(new AuditPage([.. page.Items.Select(AuditEventView.Of)], page.NextCursor));
+        return await PageQuery.PageAsync(
+            () => store.QueryAuditAsync(context.User.Tenant(), sellerId, since, limit, cursor, context.RequestAborted),
+            page => new AuditPage([.. page.Items.Select(AuditEventView.Of)], page.NextCursor));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Api.Errors;
+using Vault.Storage;
 
 namespace Vault.Api.Sellers;
 
@@ -31,17 +32,38 @@ internal static class PageQuery
     }
 
     /// <summary>The optional <c>since</c> of a list: an ISO-8601 time, UTC unless it says otherwise.</summary>
-    public static ProblemHttpResult? Since(IQueryCollection query, out DateTimeOffset? since)
+    public static ProblemHttpResult? Since(IQueryCollection query, out DateTimeOffset? since) => Time(query, "since", out since);
+
+    /// <summary>An optional time parameter: ISO-8601, UTC unless it says otherwise.</summary>
+    public static ProblemHttpResult? Time(IQueryCollection query, string name, out DateTimeOffset? value)
     {
-        since = null;
-        if (Single(query, "since", out var text) is { } problem)
+        value = null;
+        if (Single(query, name, out var text) is { } problem)
             return problem;
         if (text is null)
             return null;
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            return Problems.InvalidRequest("since: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
-        since = parsed;
+            return Problems.InvalidRequest($"{name}: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
+        value = parsed;
         return null;
+    }
+
+    /// <summary>
+    /// Runs a paged store query and shapes its page; a cursor the store cannot read (it throws <see cref="ArgumentException"/>)
+    /// is the caller's 400, not a 500.
+    /// </summary>
+    public static async Task<Results<Ok<TPage>, ProblemHttpResult>> PageAsync<TItem, TPage>(Func<Task<Page<TItem>>> query, Func<Page<TItem>, TPage> shape)
+    {
+        Page<TItem> page;
+        try
+        {
+            page = await query();
+        }
+        catch (ArgumentException)
+        {
+            return BadCursor();
+        }
+        return TypedResults.Ok(shape(page));
     }
 
     public static ProblemHttpResult BadCursor() =>

@@ -31,28 +31,16 @@ public static class SellersApi
     {
         if (PageQuery.Read(context.Request.Query, out var limit, out var cursor) is { } problem)
             return problem;
-        if (PageQuery.Single(context.Request.Query, "renewalDueBefore", out var dueText) is { } dueProblem)
+        if (PageQuery.Time(context.Request.Query, "renewalDueBefore", out var dueBefore) is { } dueProblem)
             return dueProblem;
-        DateTimeOffset? dueBefore = null;
-        if (dueText is not null)
-        {
-            if (!DateTimeOffset.TryParse(dueText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
-                return Problems.InvalidRequest("renewalDueBefore: an ISO-8601 date and time, such as 2025-01-31T00:00:00Z");
-            dueBefore = parsed;
-        }
-        Page<SellerSummary> page;
-        try
-        {
-            page = dueBefore is { } due
-                ? await store.ListSellersAuthorizedBeforeAsync(
-                    context.User.Tenant(), due - (Amazon.SpApiAuthorization.RenewalDueAt(DateTimeOffset.UnixEpoch) - DateTimeOffset.UnixEpoch), limit, cursor, context.RequestAborted)
-                : await store.ListSellersAsync(context.User.Tenant(), limit, cursor, context.RequestAborted);
-        }
-        catch (ArgumentException)
-        {
-            return PageQuery.BadCursor();
-        }
-        return TypedResults.Ok(new SellerPage([.. page.Items.Select(s => SellerView.Of(s.SellerId, s.Connections))], page.NextCursor));
+        var tenant = context.User.Tenant();
+        // A renewal falls due a fixed time after consent (RenewalDueAt), so "due before T" is "authorized before T less that time".
+        var authorizedBefore = dueBefore - (Amazon.SpApiAuthorization.RenewalDueAt(DateTimeOffset.UnixEpoch) - DateTimeOffset.UnixEpoch);
+        return await PageQuery.PageAsync(
+            () => authorizedBefore is { } before
+                ? store.ListSellersAuthorizedBeforeAsync(tenant, before, limit, cursor, context.RequestAborted)
+                : store.ListSellersAsync(tenant, limit, cursor, context.RequestAborted),
+            page => new SellerPage([.. page.Items.Select(s => SellerView.Of(s.SellerId, s.Connections))], page.NextCursor));
     }
 
     private static async Task<Results<Ok<SellerView>, ProblemHttpResult>> GetAsync(SellerRoute route, IVaultStore store, CancellationToken ct)
