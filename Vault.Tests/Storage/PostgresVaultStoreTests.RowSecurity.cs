@@ -143,6 +143,37 @@ public sealed partial class PostgresVaultStoreTests
         Assert.Equal(false, await ScalarAsync(app, "SELECT has_table_privilege('audit_log', 'UPDATE') OR has_table_privilege('audit_log', 'DELETE');"));
     }
 
+    /// <summary>
+    /// PostgresRoles names each table's grants by hand, and each tenant table's migration turns its policy on by hand: this
+    /// is the check that a new table did not miss either.
+    /// </summary>
+    [Fact]
+    public async Task EveryTableIsGrantedToTheServingRoleAndEveryTableWithATenantIsUnderForcedPolicies()
+    {
+        await using var store = await CreatePostgresStoreAsync();
+        await using var owner = new NpgsqlConnection(OwnerConnectionString + ";Pooling=false");
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.relname::text, has_table_privilege(@role, c.oid, 'SELECT'), c.relrowsecurity AND c.relforcerowsecurity,
+                   EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant' AND NOT a.attisdropped)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r';
+            """, owner);
+        command.Parameters.AddWithValue("role", PostgresServer.AppRole);
+        var tables = new List<(string Name, bool Granted, bool Forced, bool HasTenant)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                tables.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)));
+        }
+
+        Assert.Contains(tables, t => t.Name == "connections");
+        Assert.Contains(tables, t => t.Name == "events");
+        Assert.Empty(tables.Where(t => !t.Granted).Select(t => t.Name));
+        Assert.Empty(tables.Where(t => t.HasTenant && !t.Forced).Select(t => t.Name));
+    }
+
     [Fact]
     public async Task AServingRoleThatBypassesThePoliciesIsRefused()
     {
