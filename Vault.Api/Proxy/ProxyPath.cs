@@ -6,6 +6,7 @@ namespace Vault.Api.Proxy;
 /// no dot segments (plain or percent-encoded), no encoded or back slashes, no empty segments (<c>//host</c>),
 /// no absolute-form targets. A rejected path answers 400; it is never "cleaned up" into another path.
 /// </summary>
+/// <remarks>Read in place: every proxied call passes here, and the only strings made are the two it returns.</remarks>
 public static class ProxyPath
 {
     private const int PrefixSegments = 5; // "", "v1", "sellers", "{sellerId}", "{api}"
@@ -23,38 +24,55 @@ public static class ProxyPath
             return false;
         }
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
-        var query = queryStart < 0 ? "" : rawTarget[queryStart..];
-        var segments = rawPath.Split('/');
-        if (segments.Length <= prefixSegments)
+        var rawPath = queryStart < 0 ? rawTarget.AsSpan() : rawTarget.AsSpan(0, queryStart);
+        var query = queryStart < 0 ? [] : rawTarget.AsSpan(queryStart);
+        // What is kept starts at the slash before segment number prefixSegments (segment 0 is the empty one before the first slash).
+        var start = NthSlash(rawPath, prefixSegments);
+        if (start < 0)
         {
             reason = "an Amazon API path is required after the api";
             return false;
         }
-        var rest = segments[prefixSegments..];
-        foreach (var segment in rest)
+        var rest = rawPath[(start + 1)..];
+        foreach (var segment in rest.Split('/'))
         {
-            if (!IsSafeSegment(segment))
+            if (!IsSafeSegment(rest[segment]))
             {
                 reason = "the path may not contain empty, '.' or '..' segments, encoded slashes, backslashes or control characters";
                 return false;
             }
         }
-        if (query.Contains('#', StringComparison.Ordinal) || query.Any(char.IsControl))
+        if (query.Contains('#') || HasControl(query))
         {
             reason = "the query is malformed";
             return false;
         }
-        path = "/" + string.Join('/', rest);
-        pathAndQuery = path + query;
+        pathAndQuery = rawTarget[start..];
+        path = queryStart < 0 ? pathAndQuery : rawTarget[start..queryStart];
         reason = "";
         return true;
     }
 
-    private static bool IsSafeSegment(string raw)
+    /// <summary>The index of the <paramref name="n"/>th '/' in <paramref name="text"/>, or -1.</summary>
+    private static int NthSlash(ReadOnlySpan<char> text, int n)
     {
-        if (raw.Length == 0)
+        var at = -1;
+        for (var i = 0; i < n; i++)
+        {
+            var next = text[(at + 1)..].IndexOf('/');
+            if (next < 0)
+                return -1;
+            at += next + 1;
+        }
+        return at;
+    }
+
+    private static bool IsSafeSegment(ReadOnlySpan<char> raw)
+    {
+        if (raw.IsEmpty)
             return false;
+        if (!raw.Contains('%'))
+            return !(IsDotSegment(raw) || raw.Contains('\\') || HasControl(raw));
         string decoded;
         try
         {
@@ -69,8 +87,18 @@ public static class ProxyPath
         return !(IsDotSegment(decoded) || IsDotSegment(twice)
             || decoded.Contains('/', StringComparison.Ordinal) || decoded.Contains('\\', StringComparison.Ordinal)
             || twice.Contains('/', StringComparison.Ordinal) || twice.Contains('\\', StringComparison.Ordinal)
-            || decoded.Any(char.IsControl));
+            || HasControl(decoded));
     }
 
-    private static bool IsDotSegment(string segment) => segment is "." or "..";
+    private static bool IsDotSegment(ReadOnlySpan<char> segment) => segment is "." or "..";
+
+    private static bool HasControl(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+                return true;
+        }
+        return false;
+    }
 }
