@@ -6,14 +6,14 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Auth;
 
 /// <summary>docs/API.md "Callers and credentials" with JWT_SECRET: only an HS256 token signed with that secret, in the Authorization header, gets in.</summary>
-public class Hs256AuthenticationTests
+public class Hs256AuthenticationTests(SharedVault shared) : IClassFixture<SharedVault>
 {
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes(VaultHarness.JwtSecret);
 
     [Fact]
     public async Task AValidTokenWithTheScopeIsLetThrough()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, vault.Jwt(Scopes.Write));
 
@@ -23,7 +23,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task NoAuthorizationHeaderIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.SendAsync(vault, authorization: null);
 
@@ -38,7 +38,7 @@ public class Hs256AuthenticationTests
     [InlineData("Token abc")]
     public async Task AnAuthorizationHeaderThatIsNotABearerTokenIsUnauthenticated(string header)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.SendAsync(vault, header);
 
@@ -50,7 +50,7 @@ public class Hs256AuthenticationTests
     [InlineData(false)]
     public async Task AnUnsignedAlgNoneTokenIsUnauthenticated(bool trailingDot)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Raw("""{"alg":"none","typ":"JWT"}""", ValidPayload());
         token = trailingDot ? token : token.TrimEnd('.');
 
@@ -65,7 +65,7 @@ public class Hs256AuthenticationTests
     [InlineData("NONE")]
     public async Task AnAlgNoneTokenCarryingAValidHmacIsStillUnauthenticated(string alg)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Hs256Raw(Secret, $$"""{"alg":"{{alg}}","typ":"JWT"}""", ValidPayload());
 
         using var response = await JwtProbe.BearerAsync(vault, token);
@@ -78,7 +78,7 @@ public class Hs256AuthenticationTests
     [InlineData("HS512")]
     public async Task AnotherHmacAlgorithmWithTheRightSecretIsUnauthenticated(string alg)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var input = $"{Base64Url($$"""{"alg":"{{alg}}","typ":"JWT"}""")}.{Base64Url(ValidPayload())}";
         var signature = alg == "HS384"
             ? System.Security.Cryptography.HMACSHA384.HashData(Secret, Encoding.ASCII.GetBytes(input))
@@ -93,7 +93,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task ATokenSignedWithAnotherSecretIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Hs256("another-secret-that-is-also-32-bytes-or-more", Scopes.Write);
 
         using var response = await JwtProbe.BearerAsync(vault, token);
@@ -104,7 +104,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task ATokenWhosePayloadWasEditedAfterSigningIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var parts = vault.Jwt("connections:read").Split('.');
         var token = $"{parts[0]}.{Base64Url(ValidPayload())}.{parts[2]}";
 
@@ -123,7 +123,7 @@ public class Hs256AuthenticationTests
     [InlineData("%00%00")]
     public async Task AGarbageTokenIsUnauthenticated(string token)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, token);
 
@@ -133,7 +133,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task AValidlySignedTokenOverEightKibIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Hs256(VaultHarness.JwtSecret, Scopes.Write, extra: new Dictionary<string, object> { ["pad"] = new string('x', 9 * 1024) });
         Assert.InRange(token.Length, 8 * 1024 + 1, 16 * 1024);
 
@@ -145,7 +145,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task AnAuthorizationHeaderOverKestrelsLimitIsRefusedWithoutAServerError()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, new string('a', 40 * 1024));
 
@@ -158,7 +158,7 @@ public class Hs256AuthenticationTests
     [Fact]
     public async Task ATokenInTheQueryStringIsNotATokenAtAll()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{JwtProbe.Path}?access_token={vault.Jwt(Scopes.Write)}")
         {
             Content = new StringContent($$"""{"api":"sp-api","region":"na","redirectUrl":"{{VaultHarness.WmsOrigin}}/done"}""", Encoding.UTF8, "application/json"),

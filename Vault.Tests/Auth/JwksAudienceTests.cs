@@ -13,11 +13,13 @@ namespace Vault.Tests.Auth;
 /// A shared identity provider signs tokens for many applications: with JWKS_ENDPOINT the vault accepts only tokens
 /// issued by JWT_ISSUER for JWT_AUDIENCE, and refuses to start without both.
 /// </summary>
-public sealed class JwksAudienceTests : IDisposable
+public sealed class JwksAudienceTests
 {
     private const string Issuer = "https://idp.example.com/";
     private const string Audience = "token-vault";
-    private readonly RSA _rsa = RSA.Create(2048);
+    // The IdP's published key, one for the whole class as in JwksAuthenticationTests: an RSA-2048 key cost more CPU than a test.
+    private static readonly RSA SharedRsa = RSA.Create(2048);
+    private readonly RSA _rsa = SharedRsa;
 
     [Theory]
     [InlineData("JWT_AUDIENCE")]
@@ -116,6 +118,4 @@ public sealed class JwksAudienceTests : IDisposable
         ["SPAPI_LWA_CLIENT_SECRET"] = "sp-secret",
         ["ALLOWED_REDIRECT_ORIGINS"] = VaultHarness.WmsOrigin,
     };
-
-    public void Dispose() => _rsa.Dispose();
 }

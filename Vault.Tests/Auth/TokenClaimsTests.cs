@@ -5,7 +5,7 @@ using Vault.Tests.Support;
 namespace Vault.Tests.Auth;
 
 /// <summary>What a well-signed token must also say: a lifetime within 60 s of skew, the configured issuer and audience, the exact scope, one valid tenant.</summary>
-public class TokenClaimsTests
+public class TokenClaimsTests(SharedVault shared) : IClassFixture<SharedVault>
 {
     private const string Write = "connections:write";
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes(VaultHarness.JwtSecret);
@@ -13,7 +13,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATokenExpiredBeyondTheSkewIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var now = DateTime.UtcNow;
         var token = TestJwt.Hs256(VaultHarness.JwtSecret, Write, expires: now.AddSeconds(-90), notBefore: now.AddMinutes(-10));
 
@@ -25,7 +25,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATokenExpiredWithinTheSkewIsAccepted()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var now = DateTime.UtcNow;
         var token = TestJwt.Hs256(VaultHarness.JwtSecret, Write, expires: now.AddSeconds(-30), notBefore: now.AddMinutes(-10));
 
@@ -37,7 +37,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATokenNotYetValidBeyondTheSkewIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var now = DateTime.UtcNow;
         var token = TestJwt.Hs256(VaultHarness.JwtSecret, Write, notBefore: now.AddMinutes(3), expires: now.AddMinutes(10));
 
@@ -49,7 +49,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATokenWithoutExpIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var nbf = TestJwt.Epoch(DateTime.UtcNow.AddSeconds(-5));
         var token = TestJwt.Hs256Raw(Secret, """{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"wms","scope":"connections:write","nbf":{{nbf}}}""");
 
@@ -71,7 +71,7 @@ public class TokenClaimsTests
     [InlineData("99999999999999999999999")]
     public async Task AnExpThatIsNotAUsableTimeIsUnauthenticated(string exp)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Hs256Raw(Secret, """{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"wms","scope":"connections:write","exp":{{exp}}}""");
 
         using var response = await JwtProbe.BearerAsync(vault, token);
@@ -106,7 +106,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task IssuerAndAudienceAreNotRequiredWhenNotConfigured()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var token = TestJwt.Hs256(VaultHarness.JwtSecret, Write, issuer: "https://anyone.example.com", audience: "anything");
 
         using var response = await JwtProbe.BearerAsync(vault, token);
@@ -126,7 +126,7 @@ public class TokenClaimsTests
     [InlineData("connections:read+connections:write")]
     public async Task ATokenWithoutTheExactScopeIsForbidden(string scope)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, vault.Jwt(scope));
 
@@ -136,7 +136,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATokenWithNoScopeClaimIsForbidden()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var exp = TestJwt.Epoch(DateTime.UtcNow.AddMinutes(5));
         var token = TestJwt.Hs256Raw(Secret, """{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"wms","exp":{{exp}}}""");
 
@@ -150,7 +150,7 @@ public class TokenClaimsTests
     [InlineData("  connections:read   connections:write ")]
     public async Task TheScopeIsOneWordOfTheSpaceSeparatedList(string scope)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, vault.Jwt(scope));
 
@@ -167,7 +167,7 @@ public class TokenClaimsTests
     [InlineData("{\"id\":\"tenant-a\"}")]
     public async Task ATenantClaimThatIsNotOneValidIdentifierIsUnauthenticated(string tenantJson)
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
         var exp = TestJwt.Epoch(DateTime.UtcNow.AddMinutes(5));
         var token = TestJwt.Hs256Raw(Secret, """{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"wms","scope":"connections:write","exp":{{exp}},"tenant":{{tenantJson}}}""");
 
@@ -179,7 +179,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATenantClaimOfMaximumLengthIsAccepted()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, vault.Jwt(Write, tenant: new string('t', 128)));
 
@@ -189,7 +189,7 @@ public class TokenClaimsTests
     [Fact]
     public async Task ATenantClaimOverTheLengthLimitIsUnauthenticated()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        var vault = shared.Vault;
 
         using var response = await JwtProbe.BearerAsync(vault, vault.Jwt(Write, tenant: new string('t', 129)));
 

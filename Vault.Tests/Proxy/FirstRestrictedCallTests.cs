@@ -38,7 +38,7 @@ public class FirstRestrictedCallTests
     [Fact]
     public async Task TheFirstRestrictedCallOnARecordWithWeakerKdfParametersSucceeds()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        await using var vault = await VaultHarness.StartAsync(kdf: ScryptParameters.Default);
         var seeded = await Seed.ConnectionAsync(vault, "seller-1", kdf: new ScryptParameters(13, 8, 1));
         var before = (await vault.Store.GetConnectionAsync("default", "seller-1", "sp-api"))!.Blob;
 

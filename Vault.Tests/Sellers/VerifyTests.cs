@@ -88,7 +88,7 @@ public class VerifyTests
     [Fact]
     public async Task ARecordSealedWithWeakerKdfParametersIsResealedWithTheConfiguredOnesOnVerify()
     {
-        await using var vault = await VaultHarness.StartAsync();
+        await using var vault = await VaultHarness.StartAsync(kdf: ScryptParameters.Default);
         var secret = SellerSecret.Generate();
         var token = vault.IssueToken();
         var weak = new ScryptParameters(12, 8, 1);

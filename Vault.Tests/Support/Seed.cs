@@ -6,7 +6,7 @@ using Vault.Storage;
 
 namespace Vault.Tests.Support;
 
-/// <summary>Puts a connection straight into the store: a real simulator refresh token sealed under a fresh secret.</summary>
+/// <summary>Puts a connection straight into the store: a real simulator refresh token sealed under a fresh secret, with the vault's KDF unless given.</summary>
 public static class Seed
 {
     public sealed record Seeded(string Secret, string RefreshToken, string SellingPartnerId);
@@ -17,7 +17,7 @@ public static class Seed
         var (refreshToken, sellingPartnerId) = vault.Simulator.State.IssueRefreshToken(clientId, api == "ads" ? null : "A" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant());
         var secretText = SellerSecret.Generate();
         using var secret = SellerSecret.Parse(secretText);
-        var blob = V1Envelope.Seal(refreshToken, secret, new TokenBinding(tenant, sellerId, api), kdf ?? ScryptParameters.Default);
+        var blob = V1Envelope.Seal(refreshToken, secret, new TokenBinding(tenant, sellerId, api), kdf ?? vault.Kdf);
         var now = DateTimeOffset.UtcNow;
         await vault.Store.UpsertConnectionAsync(
             new Connection(tenant, sellerId, api, region, sellingPartnerId, ConnectionStatus.Active, TokenFormats.V1, blob, now, now, null),

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vault.AmazonSimulator;
 using Vault.Api;
+using Vault.Api.Configuration;
+using Vault.Crypto.Kdf;
 using Vault.Storage;
 using Vault.Tests.Simulator;
 
@@ -23,12 +25,20 @@ public sealed class VaultHarness : IAsyncDisposable
     public const string WmsOrigin = "https://wms.example.com";
     public static readonly string CookieKey = new string('c', 32) + new string('K', 32);
 
+    /// <summary>
+    /// What the harness's vaults seal under and <see cref="Seed"/> seals with unless told otherwise: scrypt at the lowest
+    /// cost a record may carry (log2 N = 10), a sixteenth of production's, because most tests derive keys only on the way to
+    /// what they test. A test of re-encryption to the configured cost, or of the KDF's own cost, passes <c>kdf:</c>.
+    /// </summary>
+    public static readonly ScryptParameters TestKdf = new(ScryptParameters.MinRecordLog2N, 8, 1);
+
     private readonly WebApplication _vault;
     private readonly FileLogCapture? _logs;
 
-    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory, FileLogCapture? logs = null)
+    private VaultHarness(WebApplication vault, RunningSimulator simulator, Uri baseAddress, string directory, KdfParameters kdf, FileLogCapture? logs = null)
     {
         _vault = vault;
+        Kdf = kdf;
         _logs = logs;
         Simulator = simulator;
         BaseAddress = baseAddress;
@@ -41,6 +51,9 @@ public sealed class VaultHarness : IAsyncDisposable
     }
 
     public RunningSimulator Simulator { get; }
+
+    /// <summary>The KDF parameters this vault is configured with (VaultOptions.Kdf).</summary>
+    public KdfParameters Kdf { get; }
     public Uri BaseAddress { get; }
     public string Directory { get; }
     public string DatabasePath => Path.Combine(Directory, "vault.db");
@@ -50,9 +63,11 @@ public sealed class VaultHarness : IAsyncDisposable
 
     /// <param name="host">Last say over the vault's builder, e.g. <c>builder.Services.AddSingleton&lt;TimeProvider&gt;(clock)</c>
     /// (VaultApp registers TimeProvider with TryAdd, so this one wins).</param>
+    /// <param name="kdf">The vault's configured KDF; <see cref="TestKdf"/> when not given.</param>
     public static async Task<VaultHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<SimulatorOptions>? simulator = null,
-        Action<WebApplicationBuilder>? host = null)
+        Action<WebApplicationBuilder>? host = null, KdfParameters? kdf = null)
     {
+        kdf ??= TestKdf;
         var sim = await RunningSimulator.StartAsync(simulator);
         var directory = Path.Combine(Path.GetTempPath(), "vault-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -92,6 +107,7 @@ public sealed class VaultHarness : IAsyncDisposable
                         builder.Logging.AddProvider(logs);
                         builder.Services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new VaultOutgoingCapture()));
                     }
+                    builder.Services.PostConfigure<VaultOptions>(options => options.Kdf = kdf);
                     host?.Invoke(builder);
                 });
                 await vault.MigrateAsync();
@@ -112,7 +128,7 @@ public sealed class VaultHarness : IAsyncDisposable
                 throw;
             }
         }
-        return new VaultHarness(vault, sim, baseAddress, directory, logs);
+        return new VaultHarness(vault, sim, baseAddress, directory, kdf, logs);
     }
 
     public string Jwt(string scopes = TestJwt.AllScopes, string? tenant = null) => TestJwt.Hs256(JwtSecret, scopes, tenant);
