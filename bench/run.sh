@@ -14,7 +14,8 @@
 #   sellers  seeds SELLERS connections (default 10,000; two key derivations each: import, then first call), then on a
 #          freshly started vault reads RSS after as many calls on one seller, with a tenth of the sellers warm (tokens
 #          cached) and with all of them warm, each after a full GC induced in the vault: the slope between the last two
-#          is the RSS each warm connection keeps (the first tenth pays the cold path's one-time costs).
+#          is the RSS each warm connection keeps (the first tenth pays the cold path's one-time costs), split into the live
+#          GC heap, the GC's committed memory and the rest (native, code), from the runtime's figures on /metrics.
 #   ab     two builds of the vault (or one build in two environments) side by side on one seeded database and one
 #          simulator, in alternating wrk rounds: requests/s, CPU and bytes allocated per warm proxied GET for each, in
 #          the same run (for trying a change: the ratio B/A is what counts on a loaded machine). A is the working tree

@@ -3,19 +3,37 @@ using Vault.Storage;
 
 namespace Vault.Api.Pacing;
 
-/// <summary>The rate buckets of a single instance (SQLite): in memory, on the app's clock.</summary>
+/// <summary>
+/// The rate buckets of a single instance (SQLite): in memory, on the app's clock. A bucket that has filled up again is
+/// what a new one would be, so such buckets are dropped now and then; otherwise every connection and operation ever
+/// called would keep one for good.
+/// </summary>
 public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
 {
+    /// <summary>Below this many buckets nothing is swept; above it, at most once per <see cref="SweepInterval"/>.</summary>
+    private const int SweepAbove = 1024;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<(string Tenant, string Bucket), Entry> _buckets = new();
+    private long _lastSweepTicks;
 
     public Task<RateReservation> ReserveAsync(string tenant, string bucket, double rate, int burst, TimeSpan maxWait, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var entry = _buckets.GetOrAdd((tenant, bucket), static (_, state) => new Entry(new TokenBucket(state.rate, state.burst, state.now)), (rate, burst, now));
-        lock (entry)
+        while (true)
         {
-            var wait = entry.Bucket.TryReserve(now, maxWait, out var retryAfter);
-            return Task.FromResult(new RateReservation(wait is not null, wait ?? retryAfter, entry.Bucket.Rate));
+            if (!_buckets.TryGetValue((tenant, bucket), out var entry))
+            {
+                SweepIfDue(now);
+                entry = _buckets.GetOrAdd((tenant, bucket), static (_, state) => new Entry(new TokenBucket(state.rate, state.burst, state.now)), (rate, burst, now));
+            }
+            lock (entry)
+            {
+                if (entry.Dropped)
+                    continue; // swept between the lookup and the lock: its successor (or a new bucket) serves
+                var wait = entry.Bucket.TryReserve(now, maxWait, out var retryAfter);
+                return Task.FromResult(new RateReservation(wait is not null, wait ?? retryAfter, entry.Bucket.Rate));
+            }
         }
     }
 
@@ -25,6 +43,9 @@ public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
 
     public Task SetRateAsync(string tenant, string bucket, double rate, CancellationToken ct) =>
         Change(tenant, bucket, static (ref b, now, rate) => b.SetRate(now, rate), rate);
+
+    /// <summary>Buckets held now.</summary>
+    public int Count => _buckets.Count;
 
     private delegate void Step(ref TokenBucket bucket, DateTimeOffset now, double argument);
 
@@ -38,8 +59,29 @@ public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
         return Task.CompletedTask;
     }
 
+    /// <summary>Drops the buckets that are full at their default rate (a rate Amazon reported is kept); O(buckets), once a minute at most.</summary>
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (_buckets.Count < SweepAbove || now.UtcTicks - last < SweepInterval.Ticks
+            || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+            return;
+        foreach (var (key, entry) in _buckets)
+        {
+            lock (entry)
+            {
+                if (!entry.Bucket.IsFullAt(now) || entry.Bucket.Rate != entry.DefaultRate)
+                    continue;
+                entry.Dropped = true;
+                _buckets.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            }
+        }
+    }
+
     private sealed class Entry(TokenBucket bucket)
     {
         public TokenBucket Bucket = bucket;
+        public readonly double DefaultRate = bucket.Rate;
+        public bool Dropped;
     }
 }

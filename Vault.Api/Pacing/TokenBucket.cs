@@ -42,6 +42,9 @@ public struct TokenBucket(double rate, int burst, DateTimeOffset now)
         Tokens = Math.Min(Tokens, 0);
     }
 
+    /// <summary>True when the bucket holds its whole burst at <paramref name="now"/>: it is then what a new bucket would be.</summary>
+    public readonly bool IsFullAt(DateTimeOffset now) => Tokens + (Math.Max(0, (now - RefilledAt).TotalSeconds) * Rate) >= Burst;
+
     public void SetRate(DateTimeOffset now, double rate)
     {
         Refill(now);

@@ -34,8 +34,19 @@ public sealed class AccessTokenCache
         public string AccessToken { get; } = accessToken;
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
         public DateTimeOffset RefreshAt { get; } = refreshAt;
-        /// <summary>RDTs obtained with this access token.</summary>
-        public RestrictedDataTokens RestrictedDataTokens { get; } = new();
+        /// <summary>RDTs obtained with this access token; made at the first one, as few connections ever ask for one.</summary>
+        public RestrictedDataTokens RestrictedDataTokens
+        {
+            get
+            {
+                if (Volatile.Read(ref _restrictedDataTokens) is { } made)
+                    return made;
+                var mine = new RestrictedDataTokens();
+                return Interlocked.CompareExchange(ref _restrictedDataTokens, mine, null) ?? mine;
+            }
+        }
+        // Two concurrent dictionaries, ~1.2 KiB: made for every entry they were most of what a warm connection kept.
+        private RestrictedDataTokens? _restrictedDataTokens;
         private long _lastTouchedTicks;
 
         /// <summary>True at most once per <paramref name="interval"/>, for the caller that should record the use.</summary>

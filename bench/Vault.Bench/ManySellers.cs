@@ -43,20 +43,25 @@ internal static class ManySellers
         // path's one-time costs, JIT, threads, native arenas, are paid by then); all of them warm. The slope between the
         // last two is what each warm seller keeps.
         var reference = await CallAllAsync(client, state, Enumerable.Repeat(state.Warm, count).ToArray(), concurrency);
-        var one = await SettledRssAsync(pid);
+        var one = await SettledRssAsync(pid, state.Vault, client);
         Console.WriteLine($"  {count} calls on one warm seller ({Statuses(reference)}); after a full GC: {Describe(one)}");
         var tenth = Math.Max(1, count / 10);
         var failed = await WarmAsync(client, state, sellers[..tenth], concurrency);
-        var some = await SettledRssAsync(pid);
+        var some = await SettledRssAsync(pid, state.Vault, client);
         Console.WriteLine($"  {tenth} sellers warm (first call, then a cached call each); after a full GC: {Describe(some)}");
         failed += await WarmAsync(client, state, sellers[tenth..], concurrency);
-        var all = await SettledRssAsync(pid);
+        var all = await SettledRssAsync(pid, state.Vault, client);
         Console.WriteLine($"  {count} sellers warm; after a full GC: {Describe(all)}");
 
         var perSellerKiB = (all.Total - some.Total) / (double)(count - tenth);
         var scaledMiB = perSellerKiB * 10_000 / 1024;
         Console.WriteLine($"  one-time cost of the cold path (first {tenth} sellers over one seller): {(some.Total - one.Total) / 1024.0:F1} MiB; "
             + $"then {perSellerKiB:F2} KiB per warm seller (anonymous {(all.Anon - some.Anon) / (double)(count - tenth):F2} KiB)");
+        // What the slope is made of: the live managed heap, what the GC keeps committed beyond it, and the rest (native).
+        double PerSeller(long after, long before) => (after - before) / 1024.0 / (count - tenth);
+        Console.WriteLine($"  per warm seller: live GC heap {PerSeller(all.GcHeap - all.GcFragmentation, some.GcHeap - some.GcFragmentation):F2} KiB, GC committed {PerSeller(all.GcCommitted, some.GcCommitted):F2} KiB "
+            + $"(fragmentation {PerSeller(all.GcFragmentation, some.GcFragmentation):F2}), outside the GC (RSS - GC committed) "
+            + $"{PerSeller(all.Total * 1024 - all.GcCommitted, some.Total * 1024 - some.GcCommitted):F2} KiB");
         Program.Figure($"RSS per warm connection (slope over {count - tenth} sellers)", $"{perSellerKiB:F2} KiB", "<= 2 KiB", perSellerKiB <= 2 && failed == 0);
         Program.Figure("RSS growth for 10,000 warm connections (slope x 10,000)", $"{scaledMiB:F1} MiB", "<= 20 MiB", scaledMiB <= 20 && failed == 0);
         return 0;
@@ -94,12 +99,22 @@ internal static class ManySellers
         return statuses;
     }
 
-    private sealed record Rss(long Total, long Anon, long File);
+    /// <summary>
+    /// RSS in KiB (/proc/pid/status); the GC's own figures of its last collection in bytes (the runtime's meter on /metrics): the
+    /// heap's size (its free space, fragmentation, included) and the memory it keeps committed.
+    /// </summary>
+    private sealed record Rss(long Total, long Anon, long File, long GcHeap, long GcCommitted, long GcFragmentation);
 
-    private static string Describe(Rss rss) => $"RSS {rss.Total / 1024.0:F1} MiB (anonymous {rss.Anon / 1024.0:F1}, file {rss.File / 1024.0:F1})";
+    private static string Describe(Rss rss) => $"RSS {rss.Total / 1024.0:F1} MiB (anonymous {rss.Anon / 1024.0:F1}, file {rss.File / 1024.0:F1}); "
+        + $"GC heap {(rss.GcHeap - rss.GcFragmentation) / 1048576.0:F1} MiB live + {rss.GcFragmentation / 1048576.0:F1} free, {rss.GcCommitted / 1048576.0:F1} committed";
+
+    /// <summary>The sum over a metric's series (generations) on the vault's /metrics page, 0 when it is not there.</summary>
+    private static long MetricSum(string page, string name) =>
+        (long)page.Split('\n').Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length == name.Length || line[name.Length] is ' ' or '{'))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>A full blocking GC in the vault (an EventPipe session with the GCHeapCollect keyword, as dotnet-gcdump does), then RSS.</summary>
-    private static async Task<Rss> SettledRssAsync(int pid)
+    private static async Task<Rss> SettledRssAsync(int pid, string vault, HttpClient http)
     {
         const long gcHeapCollect = 0x800000;
         var client = new DiagnosticsClient(pid);
@@ -111,7 +126,10 @@ internal static class ManySellers
             await drain;
         }
         await Task.Delay(TimeSpan.FromSeconds(1));
-        return new Rss(ColdBenchmarks.ProcStatusKiB(pid, "VmRSS"), ColdBenchmarks.ProcStatusKiB(pid, "RssAnon"), ColdBenchmarks.ProcStatusKiB(pid, "RssFile"));
+        var metrics = await http.GetStringAsync($"{vault}/metrics");
+        return new Rss(ColdBenchmarks.ProcStatusKiB(pid, "VmRSS"), ColdBenchmarks.ProcStatusKiB(pid, "RssAnon"), ColdBenchmarks.ProcStatusKiB(pid, "RssFile"),
+            MetricSum(metrics, "dotnet_gc_last_collection_heap_size_bytes"), MetricSum(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes"),
+            MetricSum(metrics, "dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
     }
 
     /// <summary>A wrk script that cycles through prepared requests (formatted once per thread, in init).</summary>
