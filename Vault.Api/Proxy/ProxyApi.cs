@@ -1,7 +1,6 @@
 using Vault.Api.Amazon;
 using Vault.Api.Auth;
 using Vault.Api.Configuration;
-using Vault.Api.Errors;
 using Vault.Api.Pacing;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
