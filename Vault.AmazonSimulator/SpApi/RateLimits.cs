@@ -36,7 +36,6 @@ public sealed class RateLimits
         }
     }
 
-    /// <summary>The configured rate, or Amazon's documented one when the simulator merely enforces a generous default.</summary>
     /// <summary>
     /// Advertises the operation's rate on the answer and takes a token from <paramref name="partition"/>'s bucket; false
     /// when it is empty (Amazon's 429 QuotaExceeded). A call of no known operation is not limited.
@@ -50,6 +49,7 @@ public sealed class RateLimits
         return TryAcquire(operation, partition);
     }
 
+    /// <summary>The configured rate, or Amazon's documented one when the simulator merely enforces a generous default.</summary>
     public string AdvertisedRate(SpApiOperation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vault.Api.Configuration;
 using Vault.Api.Errors;
 using Vault.Storage;
 
@@ -9,21 +10,29 @@ namespace Vault.Api.Pacing;
 /// in memory on SQLite and shared through the database on PostgreSQL. A call waits for its token (first come, first
 /// served) up to the caller's <see cref="MaxWait"/>, or is answered 429 <c>rate_limited</c> at once without calling
 /// Amazon. Amazon's answers keep the estimate honest: its 429 empties the bucket, and a rate it reports in
-/// <c>x-amzn-RateLimit-Limit</c> replaces the default.
+/// <c>x-amzn-RateLimit-Limit</c> replaces the default. A retry after Amazon's 429 takes its token from the same bucket
+/// (AmazonInvoker asks <see cref="RetryWaitAsync"/>), within what is left of the caller's wait.
 /// </summary>
-public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, TimeProvider time)
+public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, TimeProvider time, VaultOptions options)
 {
     public const string WaitHeader = "x-vault-rate-wait-ms";
 
     /// <summary>The rate Amazon applied to the call: https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits</summary>
     public const string AmazonRateHeader = "x-amzn-RateLimit-Limit";
 
-    /// <summary>A paced call's place in its bucket, and the bucket's rate when it was taken.</summary>
-    public sealed record Ticket(string Tenant, string Bucket, PacedOperation Operation, double Rate);
+    /// <summary>
+    /// A paced call's place in its bucket, the bucket's rate when it was taken, and until when a retry may still wait for
+    /// a token: the caller's <see cref="MaxWait"/> from when it asked, and no later than leaves a retried attempt its full
+    /// time within the total timeout.
+    /// </summary>
+    public sealed record Ticket(string Tenant, string Bucket, PacedOperation Operation, double Rate, DateTimeOffset RetryDeadline);
+
+    /// <summary>Where the ticket rides on the request to Amazon, for the retries in the HTTP pipeline.</summary>
+    public static readonly HttpRequestOptionsKey<Ticket> TicketKey = new("vault.pacing.ticket");
 
     /// <summary>
-    /// Waits for the call's token. Returns the ticket to <see cref="ObserveAsync"/> with (null for an unpaced call), or a
-    /// result to answer instead: 429 when the wait would be too long, nothing when the caller went away while waiting.
+    /// Waits for the call's token. Returns the ticket the call to Amazon carries (<see cref="TicketKey"/>; null for an
+    /// unpaced call), or a result to answer instead: 429 when the wait would be too long, nothing when the caller went away while waiting.
     /// </summary>
     public async Task<(Ticket? Ticket, IResult? Answer)> WaitAsync(Storage.Connection connection, string method, string pathAndQuery, TimeSpan maxWait, HttpContext context)
     {
@@ -31,8 +40,10 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
         if (connection.Api != ApiNames.SpApi || PacedOperations.Find(method, query < 0 ? pathAndQuery : pathAndQuery.AsSpan(0, query)) is not { } operation)
             return (null, null);
         var bucket = BucketName(connection, operation);
+        var asked = time.GetUtcNow();
         var reservation = await buckets.ReserveAsync(connection.Tenant, bucket, operation.Rate, operation.Burst, maxWait, context.RequestAborted);
-        var ticket = new Ticket(connection.Tenant, bucket, operation, reservation.Rate);
+        var retryDeadline = Min(asked + maxWait, asked + reservation.Wait + options.AmazonTotalTimeout - options.AmazonAttemptTimeout);
+        var ticket = new Ticket(connection.Tenant, bucket, operation, reservation.Rate, retryDeadline);
         if (!reservation.Granted)
         {
             metrics.Refused(operation.Name);
@@ -59,21 +70,39 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
         return (ticket, null);
     }
 
-    /// <summary>Learns from Amazon's answer to a paced call: a 429 empties the bucket, a reported rate replaces the estimate.</summary>
-    public async Task ObserveAsync(Ticket? ticket, HttpResponse response)
+    /// <summary>Learns from each of Amazon's answers to a paced call: a 429 empties the bucket, a reported rate replaces the estimate.</summary>
+    public async Task ObserveAsync(Ticket ticket, HttpResponseMessage response)
     {
-        if (ticket is null)
-            return;
-        if (response.StatusCode == StatusCodes.Status429TooManyRequests)
+        if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
         {
             metrics.AmazonThrottled(ticket.Operation.Name);
             await buckets.EmptyAsync(ticket.Tenant, ticket.Bucket, CancellationToken.None);
         }
-        if (response.Headers.TryGetValue(AmazonRateHeader, out var values) && values.Count == 1
-            && double.TryParse(values[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate)
+        if (response.Headers.TryGetValues(AmazonRateHeader, out var values) && values.SingleOrDefault() is { } value
+            && double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate)
             && double.IsFinite(rate) && rate > 0 && Math.Abs(rate - ticket.Rate) > 1e-9)
             await buckets.SetRateAsync(ticket.Tenant, ticket.Bucket, rate, CancellationToken.None);
     }
+
+    /// <summary>
+    /// A retry after Amazon's 429 waits its turn for a token like any call, and at least as long as Amazon asked
+    /// (Retry-After): the wait, or null when that is past the ticket's deadline (then there is no retry, and Amazon's 429
+    /// goes back to the caller).
+    /// </summary>
+    public async Task<TimeSpan?> RetryWaitAsync(Ticket ticket, TimeSpan amazonAsked, CancellationToken ct)
+    {
+        var left = ticket.RetryDeadline - time.GetUtcNow();
+        if (amazonAsked > left)
+            return null;
+        var reservation = await buckets.ReserveAsync(ticket.Tenant, ticket.Bucket, ticket.Operation.Rate, ticket.Operation.Burst,
+            left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
+        if (!reservation.Granted)
+            return null;
+        metrics.Granted(ticket.Operation.Name, reservation.Wait);
+        return reservation.Wait > amazonAsked ? reservation.Wait : amazonAsked;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     // The connection (tenant apart: it is the row's own column) and the operation; seller ids cannot hold a newline.
     private static string BucketName(Storage.Connection connection, PacedOperation operation) =>

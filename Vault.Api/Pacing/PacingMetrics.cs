@@ -19,7 +19,7 @@ public sealed class PacingMetrics
     {
         var meter = meters.Create(VaultMetrics.MeterName);
         // vault_pacing_tokens_total{operation}
-        _tokens = meter.CreateCounter<long>("vault.pacing.tokens", "{token}", "Tokens taken from an operation's bucket: paced calls let through to Amazon.");
+        _tokens = meter.CreateCounter<long>("vault.pacing.tokens", "{token}", "Tokens taken from an operation's bucket: paced calls, and their retries after Amazon's 429, let through to Amazon.");
         // vault_pacing_waits_total{operation}
         _waits = meter.CreateCounter<long>("vault.pacing.waits", "{call}", "Paced calls that waited for a token.");
         // vault_pacing_wait_duration_seconds{operation}
@@ -28,7 +28,7 @@ public sealed class PacingMetrics
         // vault_pacing_refused_total{operation}
         _refused = meter.CreateCounter<long>("vault.pacing.refused", "{call}", "Calls answered 429 rate_limited by the vault, without calling Amazon.");
         // vault_pacing_amazon_throttled_total{operation}
-        _amazonThrottled = meter.CreateCounter<long>("vault.pacing.amazon_throttled", "{call}", "Paced calls Amazon still answered 429.");
+        _amazonThrottled = meter.CreateCounter<long>("vault.pacing.amazon_throttled", "{call}", "Attempts of paced calls Amazon still answered 429 (retried or not).");
     }
 
     public void Granted(string operation, TimeSpan wait)

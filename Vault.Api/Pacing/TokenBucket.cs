@@ -1,12 +1,15 @@
+using Vault.Storage;
+
 namespace Vault.Api.Pacing;
 
 /// <summary>
 /// Amazon's token bucket (https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits): <see cref="Rate"/>
-/// tokens a second, up to <see cref="Burst"/>, one per call. A call that finds it empty reserves the next token to come, so
+/// tokens a second, up to <see cref="Burst"/>, one per call, as the vault estimates it. A call that finds it empty
+/// reserves the next token to come (<paramref name="leadSeconds"/> after it comes: <see cref="RateHeadroom"/>), so
 /// <see cref="Tokens"/> goes below zero by the calls already waiting and later callers queue behind them, first come first
 /// served. Not thread-safe: <see cref="MemoryRateBuckets"/> locks; PostgresRateBuckets does the same sums in SQL.
 /// </summary>
-public struct TokenBucket(double rate, int burst, DateTimeOffset now)
+public struct TokenBucket(double rate, int burst, DateTimeOffset now, double leadSeconds = RateHeadroom.LeadSeconds)
 {
     public double Rate { get; private set; } = rate;
     public int Burst { get; } = burst;
@@ -16,15 +19,16 @@ public struct TokenBucket(double rate, int burst, DateTimeOffset now)
     /// <summary>A token now, or at the returned wait; refused (null, with when it would fit) beyond <paramref name="maxWait"/>.</summary>
     public TimeSpan? TryReserve(DateTimeOffset now, TimeSpan maxWait, out TimeSpan retryAfter)
     {
+        var stored = Tokens;
         Refill(now);
         retryAfter = TimeSpan.Zero;
-        var wait = Tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - Tokens) / Rate);
+        var wait = RateHeadroom.Wait(Tokens, stored, Rate, Burst, leadSeconds);
         if (wait > maxWait)
         {
             retryAfter = wait - maxWait;
             return null;
         }
-        Tokens -= 1;
+        Tokens -= RateHeadroom.Cost(Rate, Burst, leadSeconds);
         return wait;
     }
 
@@ -32,7 +36,7 @@ public struct TokenBucket(double rate, int burst, DateTimeOffset now)
     public void Release(DateTimeOffset now)
     {
         Refill(now);
-        Tokens = Math.Min(Burst, Tokens + 1);
+        Tokens = Math.Min(Burst, Tokens + RateHeadroom.Cost(Rate, Burst, leadSeconds));
     }
 
     /// <summary>Amazon said 429: its bucket is empty, whatever this one estimated.</summary>

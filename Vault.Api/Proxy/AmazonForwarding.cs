@@ -18,13 +18,14 @@ public sealed class AmazonForwarding(AmazonEndpoints endpoints, VaultOptions opt
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>
-    /// Forwards to <c>https://{host}{pathAndQuery}</c> with <paramref name="credential"/> put on as <paramref name="api"/> does.
+    /// Forwards to <c>https://{host}{pathAndQuery}</c> with <paramref name="credential"/> put on as <paramref name="api"/> does;
+    /// a paced call's <paramref name="ticket"/> goes along for <see cref="AmazonInvoker"/>'s retries.
     /// Returns <see cref="Results.Empty"/> once Amazon's answer is written, else the problem to answer.
     /// </summary>
-    public async Task<IResult> SendAsync(HttpContext context, AmazonApi api, string host, string pathAndQuery, string credential)
+    public async Task<IResult> SendAsync(HttpContext context, AmazonApi api, string host, string pathAndQuery, string credential, Pacing.AmazonPacing.Ticket? ticket = null)
     {
         var hostBase = endpoints.BaseFor(host);
-        var transformer = new AmazonTransformer(TargetUri(hostBase, pathAndQuery), api, credential, options);
+        var transformer = new AmazonTransformer(TargetUri(hostBase, pathAndQuery), api, credential, options, ticket);
         context.Request.Body = new CallerBodyStream(context.Request.Body);
         // The transformer sets the request's URI itself; YARP uses the prefix only when none is set.
         var error = await forwarder.SendAsync(context, hostBase.AbsoluteUri, invoker.Invoker, RequestConfig, transformer);

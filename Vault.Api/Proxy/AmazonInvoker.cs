@@ -2,14 +2,18 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Retry;
 using Vault.Api.Configuration;
+using Vault.Api.Pacing;
 
 namespace Vault.Api.Proxy;
 
 /// <summary>
 /// The HTTP path to Amazon for proxied calls: one SocketsHttpHandler for every Amazon host, behind a Polly
 /// pipeline per host (circuit breakers do not leak between regions). Retries only requests that are safe to
-/// repeat and have no body; honours Retry-After and x-amzn-RateLimit-Limit; never waits past the budget.
+/// repeat and have no body; honours Retry-After and x-amzn-RateLimit-Limit; never waits past the budget. A paced call
+/// (its <see cref="AmazonPacing.Ticket"/> on the request) shows pacing every answer, and its retry after Amazon's 429
+/// waits for a token from the call's bucket instead of spending one the bucket promised to the next call.
 /// </summary>
 public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
 {
@@ -17,6 +21,11 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
 
     /// <summary>A wait Amazon asks for beyond this is not waited out: the 429 goes back to the caller.</summary>
     public static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(5);
+
+    private const int RetryAttempts = 4;
+
+    /// <summary>The wait for a paced retry's token, decided when the retry was: its delay.</summary>
+    private static readonly ResiliencePropertyKey<TimeSpan?> PacedRetryWait = new("vault.pacing.retry-wait");
 
     public HttpMessageInvoker Invoker { get; } = new(handlers.CreateHandler(ClientName), disposeHandler: false);
 
@@ -42,23 +51,24 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 EnableMultipleHttp2Connections = true,
             })
-            .AddResilienceHandler(ClientName, (pipeline, context) => Configure(pipeline, context.ServiceProvider.GetRequiredService<VaultOptions>()))
+            .AddResilienceHandler(ClientName, (pipeline, context) =>
+                Configure(pipeline, context.ServiceProvider.GetRequiredService<VaultOptions>(), context.ServiceProvider.GetRequiredService<AmazonPacing>()))
             .SelectPipelineByAuthority();
         return services;
     }
 
-    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, VaultOptions options)
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, VaultOptions options, AmazonPacing pacing)
     {
         pipeline.AddTimeout(options.AmazonTotalTimeout);
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
-            MaxRetryAttempts = 4,
+            MaxRetryAttempts = RetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(100),
             MaxDelay = MaxRetryWait,
-            ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Context.GetRequestMessage(), args.Outcome)),
-            DelayGenerator = args => ValueTask.FromResult(AmazonAskedWait(args.Outcome.Result)),
+            ShouldHandle = args => ShouldRetryAsync(args, pacing),
+            DelayGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(PacedRetryWait, null) ?? AmazonAskedWait(args.Outcome.Result)),
         });
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
@@ -72,9 +82,32 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
         pipeline.AddTimeout(options.AmazonAttemptTimeout);
     }
 
+    private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, AmazonPacing pacing)
+    {
+        var request = args.Context.GetRequestMessage();
+        args.Context.Properties.Set(PacedRetryWait, null);
+        if (request is null || !request.Options.TryGetValue(AmazonPacing.TicketKey, out var ticket))
+            return IsRetryable(request, args.Outcome);
+        if (args.Outcome.Result is not { } response)
+            return IsRetryable(request, args.Outcome);
+        await pacing.ObserveAsync(ticket, response);
+        if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            return IsRetryable(request, args.Outcome);
+        // Amazon's bucket is empty: the retry queues for a token like any call, within what is left of the caller's wait.
+        if (!IsRepeatable(request) || args.AttemptNumber >= RetryAttempts)
+            return false;
+        var wait = await pacing.RetryWaitAsync(ticket, RetryAfter(response) ?? TimeSpan.Zero, args.Context.CancellationToken);
+        args.Context.Properties.Set(PacedRetryWait, wait);
+        return wait is not null;
+    }
+
+    private static bool IsRepeatable(HttpRequestMessage? request) =>
+        request is not null && request.Content is null
+        && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options || request.Method == HttpMethod.Delete);
+
     private static bool IsRetryable(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome)
     {
-        if (request is null || request.Content is not null || !(request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options || request.Method == HttpMethod.Delete))
+        if (!IsRepeatable(request))
             return false;
         if (outcome.Exception is not null)
             return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
@@ -90,13 +123,18 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
     {
         if (response is null)
             return null;
-        if (response.Headers.RetryAfter is { } retryAfter)
-            return retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero) : null);
+        if (RetryAfter(response) is { } retryAfter)
+            return retryAfter;
         if ((int)response.StatusCode == 429 && response.Headers.TryGetValues("x-amzn-RateLimit-Limit", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0)
             return TimeSpan.FromSeconds(1 / rate);
         return null;
     }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response) =>
+        response?.Headers.RetryAfter is { } retryAfter
+            ? retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero) : null)
+            : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

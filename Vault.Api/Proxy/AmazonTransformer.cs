@@ -8,7 +8,7 @@ namespace Vault.Api.Proxy;
 /// The one place a proxied request is rewritten: the caller's credentials and the vault's own headers are
 /// removed, Amazon's credentials are added, and the target is the connection's Amazon host and the checked path.
 /// </summary>
-public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessToken, VaultOptions options) : HttpTransformer
+public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessToken, VaultOptions options, Pacing.AmazonPacing.Ticket? ticket = null) : HttpTransformer
 {
     /// <summary>Never sent to Amazon: the caller's credentials, the vault's headers, and forwarding metadata.</summary>
     private static readonly string[] Stripped =
@@ -35,6 +35,8 @@ public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessTo
         proxyRequest.Headers.Host = null;
         proxyRequest.RequestUri = target;
         api.AddCredentials(proxyRequest.Headers, accessToken, options);
+        if (ticket is not null)
+            proxyRequest.Options.Set(Pacing.AmazonPacing.TicketKey, ticket);
     }
 
     private static bool IsFrontProxyHeader(string name) => name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase);

@@ -8,14 +8,15 @@ namespace Vault.Api.Proxy;
 
 /// <summary>
 /// The lead-in of a proxied call: the checked route, then the path (nothing in it may leave the Amazon host, and the
-/// vault's restricted-data headers must fit the operation), and only then the secret and the stored connection.
+/// vault's restricted-data headers must fit the operation), the vault's other headers, and only then the secret and the
+/// stored connection.
 /// </summary>
 public sealed class ProxiedCall : ILeadIn
 {
     private readonly SellerConnection? _seller;
 
-    private ProxiedCall(SellerConnection seller, string pathAndQuery, RestrictedOperations.Resource? resource, bool sandbox) =>
-        (_seller, PathAndQuery, Resource, Sandbox) = (seller, pathAndQuery, resource, sandbox);
+    private ProxiedCall(SellerConnection seller, string pathAndQuery, RestrictedOperations.Resource? resource, bool sandbox, TimeSpan maxWait) =>
+        (_seller, PathAndQuery, Resource, Sandbox, MaxWait) = (seller, pathAndQuery, resource, sandbox, maxWait);
 
     private ProxiedCall(ProblemHttpResult problem) => (Problem, PathAndQuery) = (problem, "");
 
@@ -29,6 +30,9 @@ public sealed class ProxiedCall : ILeadIn
 
     /// <summary>Whether the call goes to the API's sandbox host: the connection is a sandbox one, or the caller asked (<see cref="SandboxHeader"/>).</summary>
     public bool Sandbox { get; }
+
+    /// <summary>How long the call may wait for its pacing token (<see cref="Pacing.MaxWait"/>).</summary>
+    public TimeSpan MaxWait { get; }
 
     public ProblemHttpResult? Problem { get; }
 
@@ -48,7 +52,9 @@ public sealed class ProxiedCall : ILeadIn
             return new(sandboxProblem);
         if (sandbox && !route.Api.HasSandbox)
             return new(SandboxHeader.NoSandbox(route.Api.Name));
+        if (!Pacing.MaxWait.TryRead(context.Request.Headers, out var maxWait, out var badWait))
+            return new(Problems.InvalidRequest(badWait!));
         var seller = await SellerConnection.LoadAsync(context, route);
-        return seller.Problem is { } problem ? new(problem) : new(seller, pathAndQuery, resource, sandbox || seller.Connection.Sandbox);
+        return seller.Problem is { } problem ? new(problem) : new(seller, pathAndQuery, resource, sandbox || seller.Connection.Sandbox, maxWait);
     }
 }

@@ -1,7 +1,6 @@
 using Vault.Api.Amazon;
 using Vault.Api.Auth;
 using Vault.Api.Configuration;
-using Vault.Api.Errors;
 using Vault.Api.Pacing;
 using Vault.Api.Sellers;
 using Vault.Api.Tokens;
@@ -27,8 +26,6 @@ public static class ProxyApi
         ProxiedCall call, HttpContext context, ConnectionTokens tokens, RestrictedDataTokenClient rdts, AmazonForwarding forwarding, AmazonPacing pacing, VaultOptions options)
     {
         var (route, connection) = (call.Seller.Route, call.Seller.Connection);
-        if (!MaxWait.TryRead(context.Request.Headers, out var maxWait, out var badWait))
-            return Problems.InvalidRequest(badWait!);
         var access = await tokens.GetAccessTokenAsync(route.Caller, connection, call.Seller.Secret, context.RequestAborted);
         if (access.AccessToken is null)
             return new TokenFailureResult(access.Failure);
@@ -44,13 +41,10 @@ public static class ProxyApi
         // The lead-in refused a sandbox request for an API without one, so the sandbox host exists here.
         var host = call.Sandbox ? route.Api.SandboxHostIn(region)! : route.Api.HostIn(region);
         // The sandbox has its own, flat limit (not the operations' usage plans): its calls are not paced.
-        var (ticket, paced) = options.AmazonPacing && !call.Sandbox ? await pacing.WaitAsync(connection, context.Request.Method, call.PathAndQuery, maxWait, context) : default;
+        var (ticket, paced) = options.AmazonPacing && !call.Sandbox ? await pacing.WaitAsync(connection, context.Request.Method, call.PathAndQuery, call.MaxWait, context) : default;
         if (paced is not null)
             return paced;
-        var answer = await forwarding.SendAsync(context, route.Api, host, call.PathAndQuery, credential);
-        if (ReferenceEquals(answer, Results.Empty))
-            await pacing.ObserveAsync(ticket, context.Response);
-        return answer;
+        return await forwarding.SendAsync(context, route.Api, host, call.PathAndQuery, credential, ticket);
     }
 
     private static IResult RdtFailure(RestrictedDataToken rdt) =>

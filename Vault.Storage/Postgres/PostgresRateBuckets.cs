@@ -15,19 +15,21 @@ public sealed class PostgresRateBuckets : IRateBuckets
     private const string Refilled =
         "LEAST(b.burst, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM statement_timestamp() - b.refilled_at)) * b.rate)";
 
-    private const string Fits = $"({Refilled} >= 1 OR (1 - {Refilled}) / b.rate <= @max_wait)";
+    // RateHeadroom's: a call that waits goes a tenth of a second after its token comes.
+    private static readonly string Fits = $"({RateHeadroom.WaitSql(Refilled)} <= @max_wait)";
 
-    private const string Reserve = $"""
-        INSERT INTO rate_buckets AS b (tenant, bucket, rate, burst, tokens, refilled_at, last_granted)
-        VALUES (@tenant, @bucket, @rate, @burst, @burst - 1, statement_timestamp(), true)
+    private static readonly string Reserve = $"""
+        INSERT INTO rate_buckets AS b (tenant, bucket, rate, burst, tokens, refilled_at, last_granted, last_wait)
+        VALUES (@tenant, @bucket, @rate, @burst, @first_tokens, statement_timestamp(), true, 0)
         ON CONFLICT (tenant, bucket) DO UPDATE SET
             last_granted = {Fits},
-            tokens = {Refilled} - CASE WHEN {Fits} THEN 1 ELSE 0 END,
+            last_wait = {RateHeadroom.WaitSql(Refilled)},
+            tokens = {Refilled} - CASE WHEN {Fits} THEN {RateHeadroom.CostSql} ELSE 0 END,
             refilled_at = statement_timestamp()
-        RETURNING last_granted, tokens, rate
+        RETURNING last_granted, last_wait, rate
         """;
 
-    private const string Release = $"UPDATE rate_buckets b SET tokens = LEAST(b.burst, {Refilled} + 1), refilled_at = statement_timestamp() WHERE tenant = @tenant AND bucket = @bucket";
+    private static readonly string Release = $"UPDATE rate_buckets b SET tokens = LEAST(b.burst, {Refilled} + {RateHeadroom.CostSql}), refilled_at = statement_timestamp() WHERE tenant = @tenant AND bucket = @bucket";
 
     private const string Empty = $"UPDATE rate_buckets b SET tokens = LEAST({Refilled}, 0), refilled_at = statement_timestamp() WHERE tenant = @tenant AND bucket = @bucket";
 
@@ -40,13 +42,11 @@ public sealed class PostgresRateBuckets : IRateBuckets
     public async Task<RateReservation> ReserveAsync(string tenant, string bucket, double rate, int burst, TimeSpan maxWait, CancellationToken ct)
     {
         var rows = await TenantTransaction.ReadAsync(_dataSource, tenant, Reserve,
-            [Text("tenant", tenant), Text("bucket", bucket), Double("rate", rate), Int("burst", burst), Double("max_wait", maxWait.TotalSeconds)],
-            r => (Granted: r.GetBoolean(0), Tokens: r.GetDouble(1), Rate: r.GetDouble(2)), ct).ConfigureAwait(false);
-        var (granted, tokens, current) = rows[0];
-        // Granted: the tokens left may be below zero, promised to earlier callers; this one waits for its own.
-        return granted
-            ? new RateReservation(true, TimeSpan.FromSeconds(Math.Max(0, -tokens) / current), current)
-            : new RateReservation(false, TimeSpan.FromSeconds((1 - tokens) / current) - maxWait, current);
+            [Text("tenant", tenant), Text("bucket", bucket), Double("rate", rate), Int("burst", burst), Double("max_wait", maxWait.TotalSeconds),
+             Double("first_tokens", burst - RateHeadroom.Cost(rate, burst))],
+            r => (Granted: r.GetBoolean(0), Wait: r.GetDouble(1), Rate: r.GetDouble(2)), ct).ConfigureAwait(false);
+        var (granted, wait, current) = rows[0];
+        return new RateReservation(granted, granted ? RateHeadroom.Seconds(wait) : RateHeadroom.Seconds(wait) - maxWait, current);
     }
 
     public Task ReleaseAsync(string tenant, string bucket, CancellationToken ct) => ExecuteAsync(tenant, Release, ct, Text("bucket", bucket));

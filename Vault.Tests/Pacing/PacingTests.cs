@@ -41,6 +41,13 @@ public class PacingTests
         vault.Simulator.State.Calls.Snapshot().Count(c => c.Host == SpHost && c.PathAndQuery.StartsWith(OrdersPath, StringComparison.Ordinal)
             && (status is null || c.Status == status));
 
+    private static async Task UntilAsync(Func<bool> done, string what)
+    {
+        for (var i = 0; i < 3000 && !done(); i++)
+            await Task.Delay(10);
+        Assert.True(done(), what);
+    }
+
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("code", out var code) ? code.GetString() : null;
 
@@ -65,11 +72,15 @@ public class PacingTests
         var calls = Enumerable.Range(0, 50).Select(_ => CallAsync(vault, seeded.Secret)).ToList();
         for (var i = 0; i < 30; i++)
             await clock.NextWaitAsync();
-        // Steps of 7.0001 ms never land exactly on a token's time, so rounding cannot favour either side.
-        for (var steps = 0; !calls.All(c => c.IsCompleted) && steps < 1000; steps++)
+        await UntilAsync(() => AmazonCalls(vault) == 21, "the burst reaches Amazon");
+        // One token at a time: each step lets exactly one waiting call go, and the next step waits until it reached
+        // Amazon, so no call reaches Amazon later than its turn however slowly the machine runs (the clock is shared).
+        // The first is 0.2 s away (a token and the 0.1 s lead), each next 0.1 s later; steps end 0.5 ms past each.
+        clock.Advance(TimeSpan.FromMilliseconds(100.5));
+        for (var k = 1; k <= 30; k++)
         {
-            clock.Advance(TimeSpan.FromTicks(70_001));
-            await Task.Delay(2);
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await UntilAsync(() => AmazonCalls(vault) == 21 + k, $"waiting call {k} reaches Amazon");
         }
         var responses = await Task.WhenAll(calls);
 
@@ -81,7 +92,7 @@ public class PacingTests
         var waited = responses.Where(r => r.Headers.Contains("x-vault-rate-wait-ms")).Select(WaitedMs).Order().ToList();
         Assert.Equal(30, waited.Count);
         for (var k = 0; k < 30; k++)
-            Assert.InRange(waited[k], (k + 1) * 100, ((k + 1) * 100) + 1);
+            Assert.InRange(waited[k], (k + 2) * 100, ((k + 2) * 100) + 1);
         foreach (var response in responses)
             response.Dispose();
     }
@@ -107,9 +118,9 @@ public class PacingTests
         Assert.Equal("50", byDefault.Headers.GetValues("Retry-After").Single()); // the next token in 59.9 s, 10 s of it waited
         Assert.Equal((HttpStatusCode)429, noWait.StatusCode);
         Assert.Equal("60", noWait.Headers.GetValues("Retry-After").Single());
-        Assert.InRange(wait.TotalSeconds, 59.8, 59.9);
+        Assert.InRange(wait.TotalSeconds, 59.95, 60); // a slot (1 / 0.0167 s) and the 0.1 s lead: still within the longest wait
         Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
-        Assert.InRange(WaitedMs(waited), 59_800, 59_900);
+        Assert.InRange(WaitedMs(waited), 59_950, 60_000);
         Assert.Equal(21, AmazonCalls(vault));
     }
 
@@ -136,6 +147,79 @@ public class PacingTests
     }
 
     [Fact]
+    public async Task ABadXVaultMaxWaitIs400BeforeTheSecretOrTheConnectionIsLookedAt()
+    {
+        await using var vault = await StartAsync(new WatchedClock());
+        var secret = TestSecrets.Add("seller-secret", Vault.Crypto.SellerSecret.Generate())!;
+
+        // No such connection (404) and a secret nobody sealed with: the header is checked first, with the other headers.
+        using var response = await CallAsync(vault, secret, "61", "/v1/sellers/nobody/sp-api/orders/v0/orders");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", await CodeAsync(response));
+        Assert.Contains("x-vault-max-wait", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARetryAfterAmazons429WaitsForTheNextTokenOfTheBucketWhichAmazons429Emptied()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(1, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var first = await CallAsync(vault, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's 1/s
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+
+        var throttled = CallAsync(vault, seeded.Secret);
+        var retryWait = await clock.NextWaitAsync();
+        using var behind = await CallAsync(vault, seeded.Secret, "0");
+        clock.Advance(retryWait);
+        using var retried = await throttled;
+
+        // Amazon's bucket is empty: the retry waits a token and the headroom (0.1 s at 1/s), and holds that token.
+        Assert.Equal(TimeSpan.FromSeconds(1.1), retryWait);
+        Assert.Equal((HttpStatusCode)429, behind.StatusCode);
+        Assert.Equal("rate_limited", await CodeAsync(behind));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(3, AmazonCalls(vault));
+        Assert.Equal(1, AmazonCalls(vault, 429));
+    }
+
+    [Fact]
+    public async Task ARetryThatWouldWaitPastTheCallersMaxWaitIsNotMadeAndAmazons429ComesBack()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = new RateLimit(1, 20);
+        });
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var first = await CallAsync(vault, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+
+        // The next token is 1.1 s away, the caller waits at most 1 s. Any wait the vault starts is let pass.
+        var call = CallAsync(vault, seeded.Secret, "1");
+        for (var i = 0; i < 3000 && !call.IsCompleted; i++)
+        {
+            if (clock.TryTakeWait(out var wait))
+                clock.Advance(wait);
+            else
+                await Task.Delay(10);
+        }
+        using var response = await call;
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Contains("QuotaExceeded", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, AmazonCalls(vault));
+    }
+
+    [Fact]
     public async Task ARateAmazonAnnouncesInXAmznRateLimitLimitIsFollowed()
     {
         var clock = new WatchedClock();
@@ -147,15 +231,16 @@ public class PacingTests
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         await SpendBurstAsync(vault, seeded.Secret, 20);
 
-        // At the default 0.0167/s the next token is a minute away, past the default 10 s wait; at Amazon's 1/s it is a second.
+        // At the default 0.0167/s the next token is a minute away, past the default 10 s wait; at Amazon's 1/s it is a second
+        // (and the 0.1 s lead).
         var next = CallAsync(vault, seeded.Secret);
         var wait = await clock.NextWaitAsync();
         clock.Advance(wait);
         using var response = await next;
 
-        Assert.Equal(TimeSpan.FromSeconds(1), wait);
+        Assert.Equal(TimeSpan.FromSeconds(1.1), wait);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1000, WaitedMs(response));
+        Assert.Equal(1100, WaitedMs(response));
     }
 
     [Fact]
@@ -211,7 +296,7 @@ public class PacingTests
         Assert.Equal((HttpStatusCode)429, behind.StatusCode);
         Assert.NotNull(taken);
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
-        Assert.InRange(WaitedMs(taken), 59_800, 59_900);
+        Assert.InRange(WaitedMs(taken), 59_950, 60_000);
         Assert.Equal(21, AmazonCalls(vault));
         taken.Dispose();
     }
@@ -233,7 +318,7 @@ public class PacingTests
         (await CallAsync(vault, seeded.Secret, "0")).Dispose(); // refused by the vault
         // Retry-After beyond the retries' 5 s: the 429 comes back rather than being retried.
         vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, RetryAfterSeconds: 30, Next: [JsonSerializer.SerializeToElement(429)]));
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(2));
         (await CallAsync(vault, seeded.Secret)).Dispose(); // Amazon's 429
 
         var text = await vault.Http.GetStringAsync("/metrics");

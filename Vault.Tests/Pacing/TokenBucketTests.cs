@@ -10,7 +10,7 @@ public class TokenBucketTests
     [Fact]
     public void AFullBucketLetsItsBurstThroughAtOnceThenQueuesOneCallPerToken()
     {
-        var bucket = new TokenBucket(rate: 2, burst: 3, T0);
+        var bucket = new TokenBucket(rate: 2, burst: 3, T0, leadSeconds: 0);
 
         var waits = Enumerable.Range(0, 6).Select(i => bucket.TryReserve(T0, Long, out _)).ToList();
 
@@ -21,7 +21,7 @@ public class TokenBucketTests
     [Fact]
     public void ACallThatWouldWaitLongerThanItMayIsRefusedWithWhenItWouldFitAndTakesNothing()
     {
-        var bucket = new TokenBucket(rate: 0.5, burst: 1, T0);
+        var bucket = new TokenBucket(rate: 0.5, burst: 1, T0, leadSeconds: 0);
         bucket.TryReserve(T0, Long, out _);
 
         var refused = bucket.TryReserve(T0, TimeSpan.FromSeconds(1.5), out var retryAfter);
@@ -35,7 +35,7 @@ public class TokenBucketTests
     [Fact]
     public void TokensComeBackAtTheRateUpToTheBurstOnly()
     {
-        var bucket = new TokenBucket(rate: 4, burst: 10, T0);
+        var bucket = new TokenBucket(rate: 4, burst: 10, T0, leadSeconds: 0);
         for (var i = 0; i < 10; i++)
             bucket.TryReserve(T0, Long, out _);
 
@@ -48,7 +48,7 @@ public class TokenBucketTests
     [Fact]
     public void AReleasedTokenGoesToTheNextCaller()
     {
-        var bucket = new TokenBucket(rate: 1, burst: 1, T0);
+        var bucket = new TokenBucket(rate: 1, burst: 1, T0, leadSeconds: 0);
         bucket.TryReserve(T0, Long, out _);
         bucket.TryReserve(T0, Long, out _); // waits 1 s
 
@@ -60,11 +60,11 @@ public class TokenBucketTests
     [Fact]
     public void EmptyingKeepsThePromisesAlreadyMadeAndDropsTheRest()
     {
-        var full = new TokenBucket(rate: 1, burst: 5, T0);
+        var full = new TokenBucket(rate: 1, burst: 5, T0, leadSeconds: 0);
         full.Empty(T0);
         Assert.Equal(0, full.Tokens);
 
-        var owing = new TokenBucket(rate: 1, burst: 1, T0);
+        var owing = new TokenBucket(rate: 1, burst: 1, T0, leadSeconds: 0);
         owing.TryReserve(T0, Long, out _);
         owing.TryReserve(T0, Long, out _);
         owing.Empty(T0);
@@ -74,7 +74,7 @@ public class TokenBucketTests
     [Fact]
     public void ANewRateAppliesFromWhenItWasReported()
     {
-        var bucket = new TokenBucket(rate: 1, burst: 100, T0);
+        var bucket = new TokenBucket(rate: 1, burst: 100, T0, leadSeconds: 0);
         for (var i = 0; i < 100; i++)
             bucket.TryReserve(T0, Long, out _);
 
@@ -83,5 +83,24 @@ public class TokenBucketTests
 
         Assert.Equal(10, bucket.Rate);
         Assert.Equal(11, bucket.Tokens, 9);
+    }
+
+    [Fact]
+    public void ACallThatWaitsGoesATenthOfASecondAfterItsTokenComesAndTheQueueBehindItKeepsThatLeadOrForABurstOfOneATenthLongerSlots()
+    {
+        static List<double> Waits(TokenBucket bucket, int calls) =>
+            Enumerable.Range(0, calls).Select(i => Math.Round(bucket.TryReserve(T0, Long, out _)!.Value.TotalSeconds, 6)).ToList();
+
+        // 2/s, burst 3: the burst at once, then a token and 0.1 s of refill (0.2 tokens), then one slot (0.5 s) after another.
+        Assert.Equal([0, 0, 0, 0.6, 1.1], Waits(new TokenBucket(rate: 2, burst: 3, T0), 5));
+        // 1/s, burst 1: a bucket that holds one token cannot hold the lead too, so each slot is 0.1 s longer.
+        Assert.Equal([0, 1.1, 2.2], Waits(new TokenBucket(rate: 1, burst: 1, T0), 3));
+        // 10/s, burst 20: the burst whole, then the lead is one token (0.1 s).
+        Assert.Equal([.. Enumerable.Repeat(0.0, 20), 0.2, 0.3], Waits(new TokenBucket(rate: 10, burst: 20, T0), 22));
+
+        var throttled = new TokenBucket(rate: 2, burst: 3, T0);
+        throttled.Empty(T0);
+        var afterThrottle = throttled.TryReserve(T0, Long, out _);
+        Assert.Equal(0.6, afterThrottle!.Value.TotalSeconds, 9); // after Amazon's 429 too
     }
 }

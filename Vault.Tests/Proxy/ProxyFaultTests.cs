@@ -12,10 +12,12 @@ public class ProxyFaultTests
     private const string Participations = "/v1/sellers/seller-1/sp-api/sellers/v1/marketplaceParticipations";
     private const string SpHost = "sellingpartnerapi-na.amazon.com";
 
-    private static Task<VaultHarness> StartAsync(TimeProvider? clock = null) => VaultHarness.StartAsync(settings =>
+    private static Task<VaultHarness> StartAsync(TimeProvider? clock = null, bool paced = true) => VaultHarness.StartAsync(settings =>
     {
         settings["AMAZON_ATTEMPT_TIMEOUT_MS"] = "300";
         settings["AMAZON_TOTAL_TIMEOUT_MS"] = "3000";
+        if (!paced)
+            settings["AMAZON_PACING"] = "false";
     }, host: builder =>
     {
         if (clock is not null)
@@ -49,7 +51,8 @@ public class ProxyFaultTests
     public async Task A429WithRetryAfterIsWaitedOutBeforeTheRetry()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock);
+        // An unpaced call's retry; a paced one waits for its bucket as well (PacingTests).
+        await using var vault = await StartAsync(clock, paced: false);
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, RetryAfterSeconds: 1, Next: [JsonSerializer.SerializeToElement(429)]));
 
@@ -68,7 +71,7 @@ public class ProxyFaultTests
     public async Task A429WithoutRetryAfterWaitsForTheOperationsAdvertisedRate()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock);
+        await using var vault = await StartAsync(clock, paced: false);
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, PathPrefix: "/orders/v0/orders/", Next: [JsonSerializer.SerializeToElement(429)]));
 
