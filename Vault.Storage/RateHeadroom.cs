@@ -9,8 +9,9 @@ namespace Vault.Storage;
 /// <see cref="LeadSeconds"/> after its token comes (when the estimate holds 1 + rate × lead), and the queue behind it keeps
 /// that lead, one token apart: Amazon's bucket holds the lead's refill to spare at each arrival, and Amazon's rate and burst
 /// are spent whole. A call need not wait for a token the bucket already held when it was last touched (a burst), nor when
-/// it holds the lead as well; a token only just refilled is the one a shorter trip would beat. A bucket of one token cannot hold more than the one: there (and wherever the burst is smaller than
-/// the lead's refill) the rest of the lead lengthens each call's slot instead, by at most a tenth.
+/// it holds the lead as well; a token only just refilled is the one a shorter trip would beat. A bucket of one token
+/// cannot hold more than the one: there (and wherever the burst is smaller than the lead's refill) the rest of the lead
+/// lengthens each call's slot instead, by at most a tenth.
 /// A slower rate for all (a flat 5 % was tried) does not fit the slowest operations: getOrders' slot is 1 / 0.0167 = 59.9 s
 /// and the longest <c>x-vault-max-wait</c> is 60 s; with the lead a call waits at most 59.98 s.
 /// </summary>
