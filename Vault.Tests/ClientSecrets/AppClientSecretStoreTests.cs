@@ -20,7 +20,6 @@ public sealed class AppClientSecretStoreTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _vault.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -35,7 +35,6 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         await _receiver.DisposeAsync();
         await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 

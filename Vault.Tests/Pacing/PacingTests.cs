@@ -19,6 +19,14 @@ public class PacingTests
     private static Task<VaultHarness> StartAsync(WatchedClock clock, Action<SimulatorOptions>? simulator = null) =>
         VaultHarness.StartAsync(simulator: simulator, host: builder => builder.Services.AddSingleton<TimeProvider>(clock));
 
+    /// <summary>Amazon enforcing <paramref name="orders"/> on getOrders, on the vault's own clock.</summary>
+    private static Task<VaultHarness> StartAsync(WatchedClock clock, RateLimit orders) =>
+        StartAsync(clock, o =>
+        {
+            o.TimeProvider = clock;
+            o.RateLimits["getOrders"] = orders;
+        });
+
     private static async Task<HttpResponseMessage> CallAsync(VaultHarness vault, string secret, string? maxWait = null, string path = Orders, CancellationToken ct = default)
     {
         using var request = vault.Request(HttpMethod.Get, path, secret);
@@ -59,11 +67,7 @@ public class PacingTests
     {
         var clock = new WatchedClock();
         // Amazon enforces 10/s with a burst of 20 on the same clock, and says so in x-amzn-RateLimit-Limit.
-        await using var vault = await StartAsync(clock, o =>
-        {
-            o.TimeProvider = clock;
-            o.RateLimits["getOrders"] = new RateLimit(10, 20);
-        });
+        await using var vault = await StartAsync(clock, orders: new RateLimit(10, 20));
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         using (var first = await CallAsync(vault, seeded.Secret))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's rate
@@ -164,11 +168,7 @@ public class PacingTests
     public async Task ARetryAfterAmazons429WaitsForTheNextTokenOfTheBucketWhichAmazons429Emptied()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock, o =>
-        {
-            o.TimeProvider = clock;
-            o.RateLimits["getOrders"] = new RateLimit(1, 20);
-        });
+        await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         using (var first = await CallAsync(vault, seeded.Secret))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's 1/s
@@ -193,11 +193,7 @@ public class PacingTests
     public async Task ARetryThatWouldWaitPastTheCallersMaxWaitIsNotMadeAndAmazons429ComesBack()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock, o =>
-        {
-            o.TimeProvider = clock;
-            o.RateLimits["getOrders"] = new RateLimit(1, 20);
-        });
+        await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         using (var first = await CallAsync(vault, seeded.Secret))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -223,11 +219,7 @@ public class PacingTests
     public async Task ARateAmazonAnnouncesInXAmznRateLimitLimitIsFollowed()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock, o =>
-        {
-            o.TimeProvider = clock;
-            o.RateLimits["getOrders"] = new RateLimit(1, 20);
-        });
+        await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         await SpendBurstAsync(vault, seeded.Secret, 20);
 
@@ -305,11 +297,7 @@ public class PacingTests
     public async Task MetricsCountTokensWaitsAndBothKindsOf429ByOperation()
     {
         var clock = new WatchedClock();
-        await using var vault = await StartAsync(clock, o =>
-        {
-            o.TimeProvider = clock;
-            o.RateLimits["getOrders"] = new RateLimit(1, 20);
-        });
+        await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
         var seeded = await Seed.ConnectionAsync(vault, "seller-1");
         await SpendBurstAsync(vault, seeded.Secret, 20);
         var next = CallAsync(vault, seeded.Secret);

@@ -17,7 +17,6 @@ public sealed class SqlitePageCacheTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
