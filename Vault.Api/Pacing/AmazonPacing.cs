@@ -71,18 +71,32 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
     }
 
     /// <summary>Learns from each of Amazon's answers to a paced call: a 429 empties the bucket, a reported rate replaces the estimate.</summary>
-    public async Task ObserveAsync(Ticket ticket, HttpResponseMessage response)
+    /// <remarks>Every attempt of every paced call comes here, so the usual answer (no 429, the rate already known) touches no store and allocates nothing.</remarks>
+    public ValueTask ObserveAsync(Ticket ticket, HttpResponseMessage response)
     {
-        if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+        var throttled = response.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
+        var reported = ReportedRate(response) is { } rate && Math.Abs(rate - ticket.Rate) > 1e-9 ? rate : (double?)null;
+        return throttled || reported is not null ? LearnAsync(ticket, throttled, reported) : ValueTask.CompletedTask;
+    }
+
+    private async ValueTask LearnAsync(Ticket ticket, bool throttled, double? reportedRate)
+    {
+        if (throttled)
         {
             metrics.AmazonThrottled(ticket.Operation.Name);
             await buckets.EmptyAsync(ticket.Tenant, ticket.Bucket, CancellationToken.None);
         }
-        if (response.Headers.TryGetValues(AmazonRateHeader, out var values) && values.SingleOrDefault() is { } value
-            && double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate)
-            && double.IsFinite(rate) && rate > 0 && Math.Abs(rate - ticket.Rate) > 1e-9)
+        if (reportedRate is { } rate)
             await buckets.SetRateAsync(ticket.Tenant, ticket.Bucket, rate, CancellationToken.None);
     }
+
+    /// <summary>The one rate in x-amzn-RateLimit-Limit, read without validating or copying the header (it is on every answer).</summary>
+    private static double? ReportedRate(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues(AmazonRateHeader, out var values) && values.Count == 1
+        && double.TryParse(values.ToString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate)
+        && double.IsFinite(rate) && rate > 0
+            ? rate
+            : null;
 
     /// <summary>
     /// A retry after Amazon's 429 waits its turn for a token like any call, and at least as long as Amazon asked

@@ -85,9 +85,9 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
     private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, AmazonPacing pacing)
     {
         var request = args.Context.GetRequestMessage();
-        args.Context.Properties.Set(PacedRetryWait, null);
         if (request is null || !request.Options.TryGetValue(AmazonPacing.TicketKey, out var ticket))
             return IsRetryable(request, args.Outcome);
+        args.Context.Properties.Set(PacedRetryWait, null);
         if (args.Outcome.Result is not { } response)
             return IsRetryable(request, args.Outcome);
         await pacing.ObserveAsync(ticket, response);
