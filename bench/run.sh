@@ -2,7 +2,7 @@
 # Runs the benchmarks on this machine and prints each figure with its target (issue 7). Every figure is a ratio or
 # a delta against a reference measured in this same run, on loopback, with the Amazon simulator as Amazon.
 #
-# Usage: bench/run.sh [all|kdf|proxy|sellers|ab|serve|pacing]      (default: all = kdf + proxy; pacing runs only when asked for)
+# Usage: bench/run.sh [all|kdf|proxy|sellers|ab|serve|pacing|latency]      (default: all = kdf + proxy; pacing runs only when asked for)
 #   kdf    scrypt in the vault vs Node's crypto.scrypt
 #   proxy  builds and starts the simulator, the vault and the Data Border-style reference (bench/databorder-reference)
 #          as real processes on free loopback ports, seeds connections through the vault's API, then measures:
@@ -26,6 +26,9 @@
 #          pacing and without (AMAZON_PACING=false, the reference), calls served per second vs the rate, the same load
 #          through two vault instances on one PostgreSQL (started here, like the tests' PostgresServer), and the vault's
 #          CPU per request on an operation pacing does not know, pacing on vs off.
+#   latency (issue 18) the added-latency step once per vault environment in LATENCY_ENVS ("default;DOTNET_GCgen0size=…",
+#          separated by ';'), each on a fresh vault warmed by wrk, interleaved REPEATS times, with the vault's GC pause,
+#          gen0 collections and RSS beside each (bench/latency.sh).
 #   serve  starts and seeds the same processes, prints how to call them, and waits (for profiling: dotnet-trace,
 #          dotnet-counters against the printed vault pid while you drive load with wrk).
 #
@@ -38,7 +41,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
-case "$which" in all|kdf|proxy|sellers|ab|serve|pacing) ;; *) echo "usage: bench/run.sh [all|kdf|proxy|sellers|ab|serve|pacing]" >&2; exit 2 ;; esac
+case "$which" in all|kdf|proxy|sellers|ab|serve|pacing|latency) ;; *) echo "usage: bench/run.sh [all|kdf|proxy|sellers|ab|serve|pacing|latency]" >&2; exit 2 ;; esac
 
 WRK_SECONDS="${WRK_SECONDS:-10}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
@@ -191,7 +194,7 @@ start_vault
 seed_count=$(( FLOOD > COLD_SELLERS ? FLOOD : COLD_SELLERS ))
 seed_count=$(( SPREAD_SELLERS > seed_count ? SPREAD_SELLERS : seed_count ))
 [[ "$which" == sellers ]] && seed_count="$SELLERS"
-[[ "$which" == ab ]] && seed_count=1
+[[ "$which" == ab || "$which" == latency ]] && seed_count=1
 [[ "$which" == pacing ]] && seed_count=0
 echo
 echo "== seeding 1 warm and $seed_count cold sellers through the vault (PUT …/connections/sp-api; one scrypt each)"
@@ -264,6 +267,10 @@ ratio_met() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { r = a / b; printf "%.3f
 
 if [[ "$which" == pacing ]]; then
   source bench/pacing.sh
+  exit 0
+fi
+if [[ "$which" == latency ]]; then
+  source bench/latency.sh
   exit 0
 fi
 if [[ "$which" == ab ]]; then
