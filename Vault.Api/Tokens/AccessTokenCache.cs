@@ -26,11 +26,14 @@ public sealed class AccessTokenCache
     private readonly ConcurrentDictionary<(string Tenant, string SellerId, string Api), byte[]> _proven = new();
     private readonly SingleFlight<string, AccessTokenResult> _minting = new(StringComparer.Ordinal);
 
-    public sealed class Entry(byte[] verifier, byte[] blob, string accessToken, DateTimeOffset expiresAt, DateTimeOffset refreshAt)
+    public sealed class Entry(byte[] verifier, byte[] blobDigest, string accessToken, DateTimeOffset expiresAt, DateTimeOffset refreshAt)
     {
         public byte[] Verifier { get; } = verifier;
-        /// <summary>The stored blob the token was minted from (ciphertext); the entry serves only while the row still holds it.</summary>
-        public byte[] Blob { get; } = blob;
+        /// <summary>
+        /// SHA-256 of the stored blob the token was minted from; the entry serves only while the row still holds that blob.
+        /// The digest, not the blob: the blob was a quarter of what every warm connection kept (issue 18).
+        /// </summary>
+        public byte[] BlobDigest { get; } = blobDigest;
         public string AccessToken { get; } = accessToken;
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
         public DateTimeOffset RefreshAt { get; } = refreshAt;
@@ -101,17 +104,19 @@ public sealed class AccessTokenCache
     }
 
     /// <summary>The live entry for this connection, if the verifier and blob match and it is not due for refresh.</summary>
-    public Entry? Find(Connection connection, ReadOnlySpan<byte> verifier, DateTimeOffset now) =>
-        _entries.TryGetValue(EntryKey(connection), out var entry)
-        && entry.RefreshAt > now
-        && CryptographicOperations.FixedTimeEquals(entry.Verifier, verifier)
-        && CryptographicOperations.FixedTimeEquals(entry.Blob, connection.Blob)
-            ? entry
-            : null;
+    public Entry? Find(Connection connection, ReadOnlySpan<byte> verifier, DateTimeOffset now)
+    {
+        if (!_entries.TryGetValue(EntryKey(connection), out var entry) || entry.RefreshAt <= now
+            || !CryptographicOperations.FixedTimeEquals(entry.Verifier, verifier))
+            return null;
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(connection.Blob, digest);
+        return CryptographicOperations.FixedTimeEquals(entry.BlobDigest, digest) ? entry : null;
+    }
 
     public Entry Store(Connection connection, byte[] verifier, string accessToken, DateTimeOffset expiresAt, DateTimeOffset refreshAt)
     {
-        var entry = new Entry(verifier, connection.Blob, accessToken, expiresAt, refreshAt);
+        var entry = new Entry(verifier, SHA256.HashData(connection.Blob), accessToken, expiresAt, refreshAt);
         _entries[EntryKey(connection)] = entry;
         return entry;
     }
