@@ -4,9 +4,10 @@ using Vault.Storage;
 namespace Vault.Api.Pacing;
 
 /// <summary>
-/// The rate buckets of a single instance (SQLite): in memory, on the app's clock. A bucket that has filled up again is
-/// what a new one would be, so such buckets are dropped now and then; otherwise every connection and operation ever
-/// called would keep one for good.
+/// The rate buckets of a single instance (SQLite): in memory, on the app's clock. A bucket that has filled up again at
+/// its default rate is what a new one would be, so such buckets are dropped now and then; one that also holds a rate
+/// Amazon reported is dropped once it has gone unused for <see cref="IRateBuckets.IdleKept"/> (the next call learns the
+/// rate again). Otherwise every connection and operation ever called would keep one for good.
 /// </summary>
 public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
 {
@@ -44,6 +45,9 @@ public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
     public Task SetRateAsync(string tenant, string bucket, double rate, CancellationToken ct) =>
         Change(tenant, bucket, static (ref b, now, rate) => b.SetRate(now, rate), rate);
 
+    /// <summary>Sweeps whatever the number of buckets (IdleBucketSweep, every few minutes).</summary>
+    public Task<int> SweepIdleAsync(CancellationToken ct) => Task.FromResult(Sweep(time.GetUtcNow()));
+
     /// <summary>Buckets held now.</summary>
     public int Count => _buckets.Count;
 
@@ -59,23 +63,34 @@ public sealed class MemoryRateBuckets(TimeProvider time) : IRateBuckets
         return Task.CompletedTask;
     }
 
-    /// <summary>Drops the buckets that are full at their default rate (a rate Amazon reported is kept); O(buckets), once a minute at most.</summary>
+    /// <summary>Sweeps when there are many buckets; O(buckets), once a minute at most.</summary>
     private void SweepIfDue(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref _lastSweepTicks);
         if (_buckets.Count < SweepAbove || now.UtcTicks - last < SweepInterval.Ticks
             || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
             return;
+        Sweep(now);
+    }
+
+    /// <summary>Drops the buckets that are full at their default rate, and those full with a reported rate and unused for <see cref="IRateBuckets.IdleKept"/>.</summary>
+    private int Sweep(DateTimeOffset now)
+    {
+        var dropped = 0;
         foreach (var (key, entry) in _buckets)
         {
             lock (entry)
             {
-                if (!entry.Bucket.IsFullAt(now) || entry.Bucket.Rate != entry.DefaultRate)
+                // Every step on a bucket refills it to its moment, so RefilledAt is when it was last used.
+                var kept = entry.Bucket.Rate != entry.DefaultRate && now - entry.Bucket.RefilledAt < IRateBuckets.IdleKept;
+                if (!entry.Bucket.IsFullAt(now) || kept)
                     continue;
                 entry.Dropped = true;
                 _buckets.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+                dropped++;
             }
         }
+        return dropped;
     }
 
     private sealed class Entry(TokenBucket bucket)

@@ -13,6 +13,7 @@ public static class PacingExtensions
             : new MemoryRateBuckets(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PacingMetrics>();
         services.AddSingleton<AmazonPacing>();
+        services.AddHostedService<IdleBucketSweep>();
         return services;
     }
 }

@@ -7,7 +7,9 @@ namespace Vault.Storage.Postgres;
 /// <summary>
 /// The rate buckets of every vault instance on this database, in <c>rate_buckets</c> (Migrations/Postgres/0005). Each
 /// step is one statement in one round trip (with the tenant for row-level security, as <see cref="TenantTransaction.ReadAsync"/>
-/// does): the row lock orders concurrent instances, and the database's clock is the one clock they all read.
+/// does): the row lock orders concurrent instances, and the database's clock is the one clock they all read. The table
+/// has no default rate to compare with, so a row is deleted only once it is full and unused for
+/// <see cref="IRateBuckets.IdleKept"/> (<see cref="SweepIdleAsync"/>).
 /// </summary>
 public sealed class PostgresRateBuckets : IRateBuckets
 {
@@ -35,6 +37,13 @@ public sealed class PostgresRateBuckets : IRateBuckets
 
     private const string SetRate = $"UPDATE rate_buckets b SET tokens = {Refilled}, refilled_at = statement_timestamp(), rate = @rate WHERE tenant = @tenant AND bucket = @bucket AND rate <> @rate";
 
+    // Every tenant's rows (Migrations/Postgres/0009); the index on refilled_at finds the idle ones. A row that a reservation
+    // touches meanwhile is checked again under its lock, as READ COMMITTED does, and kept.
+    private const string SweepMode = "SELECT set_config('vault.rate_sweep', 'idle', true), set_config('statement_timeout', '10s', true);";
+
+    private const string SweepIdle =
+        $"DELETE FROM rate_buckets b WHERE b.refilled_at < statement_timestamp() - make_interval(secs => @idle) AND {Refilled} >= b.burst";
+
     private readonly NpgsqlDataSource _dataSource;
 
     internal PostgresRateBuckets(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -55,6 +64,17 @@ public sealed class PostgresRateBuckets : IRateBuckets
 
     public Task SetRateAsync(string tenant, string bucket, double rate, CancellationToken ct) =>
         ExecuteAsync(tenant, SetRate, ct, Text("bucket", bucket), Double("rate", rate));
+
+    /// <summary>One statement in one round trip, in its own implicit transaction with the sweep's setting.</summary>
+    public async Task<int> SweepIdleAsync(CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var sweep = new NpgsqlBatchCommand(SweepIdle);
+        sweep.Parameters.Add(Double("idle", IRateBuckets.IdleKept.TotalSeconds));
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand(SweepMode), sweep } };
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return sweep.RecordsAffected;
+    }
 
     private Task ExecuteAsync(string tenant, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
         TenantTransaction.ReadAsync(_dataSource, tenant, sql, [Text("tenant", tenant), .. parameters], _ => 0, ct);

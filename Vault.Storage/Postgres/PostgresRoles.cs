@@ -58,7 +58,7 @@ internal static class PostgresRoles
                 GRANT SELECT ON {schema}.schema_migrations TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.connections, {schema}.oauth_one_time, {schema}.app_client_secrets TO {role};
                 REVOKE TRUNCATE, REFERENCES, TRIGGER ON {schema}.connections, {schema}.oauth_one_time, {schema}.app_client_secrets FROM {role};
-                GRANT SELECT, INSERT, UPDATE ON {schema}.rate_buckets TO {role};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.rate_buckets TO {role};
                 GRANT SELECT, INSERT ON {schema}.audit_log TO {role};
                 GRANT SELECT, INSERT, UPDATE ON {schema}.events TO {role};
                 REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.events FROM {role};

@@ -47,13 +47,7 @@ internal sealed class SqliteDatabase
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         FilePath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-        }.ToString();
+        _connectionString = ConnectionString(FilePath);
     }
 
     public string FilePath { get; }
@@ -127,9 +121,30 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>Closes the idle pooled handles, so the files are released when the store is disposed.</summary>
-    public void ClearPool()
+    public void ClearPool() => ClearPoolOf(_connectionString);
+
+    /// <summary>
+    /// Closes this process's idle pooled handles to the database at <paramref name="path"/> and no other: the pools are
+    /// keyed by connection string, and <c>SqliteConnection.ClearAllPools</c> would close every other database's too (the
+    /// last connection to a file closing checkpoints its WAL and deletes it, under whoever else is using that file).
+    /// </summary>
+    public static void ClearPool(string path)
     {
-        using var connection = new SqliteConnection(_connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ClearPoolOf(ConnectionString(Path.GetFullPath(path)));
+    }
+
+    private static void ClearPoolOf(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(connection);
     }
+
+    private static string ConnectionString(string fullPath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = fullPath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+    }.ToString();
 }

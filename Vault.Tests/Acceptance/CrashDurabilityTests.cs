@@ -91,7 +91,6 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
 

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Vault.Crypto;
 using Vault.Crypto.Formats;
+using Vault.Storage.Sqlite;
 using Vault.Tests.Crypto;
 using Vault.Tests.Support;
 
@@ -279,7 +280,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(Database);
         Directory.Delete(_directory, recursive: true);
     }
 }

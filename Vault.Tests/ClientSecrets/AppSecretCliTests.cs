@@ -23,7 +23,7 @@ public sealed class AppSecretCliTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Vault.Storage.Sqlite.SqliteDatabase.ClearPool(Database);
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
     }

@@ -80,7 +80,6 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper log)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             DeployTools.DeleteQuietly(directory);
         }
     }
@@ -123,7 +122,6 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper log)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             DeployTools.DeleteQuietly(directory);
         }
     }
@@ -152,7 +150,6 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper log)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             DeployTools.DeleteQuietly(directory);
         }
     }

@@ -91,7 +91,7 @@ public sealed class LitestreamWalTruncationTests(ITestOutputHelper log)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            SqliteDatabase.ClearPool(Path.Combine(directory, "data", "vault.db"));
             DeployTools.DeleteQuietly(directory);
         }
     }

@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Vault.Api.Pacing;
+using Vault.Storage;
 
 namespace Vault.Tests.Pacing;
 
@@ -41,5 +44,61 @@ public class MemoryRateBucketsTests
 
         Assert.Equal(2, buckets.Count);
         Assert.Equal(0.5, (await buckets.ReserveAsync("t", "seller-7\nsp-api\ngetOrders", 1, 2, Long, default)).Rate);
+    }
+
+    [Fact]
+    public async Task ABucketWithTheRateAmazonReportedIsDroppedOnceFullAndUnusedForAnHour()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var buckets = new MemoryRateBuckets(clock);
+        foreach (var bucket in (string[])["idle", "used-later"])
+        {
+            await buckets.ReserveAsync("t", bucket, 1, 2, Long, default);
+            await buckets.SetRateAsync("t", bucket, 0.5, default);
+        }
+        // Amazon's slowest rates: five calls queued on a reported 0.0005/s take hours to be paid back.
+        await buckets.ReserveAsync("t", "draining", 1, 2, Long, default);
+        await buckets.SetRateAsync("t", "draining", 0.0005, default);
+        for (var i = 0; i < 5; i++)
+            await buckets.ReserveAsync("t", "draining", 1, 2, TimeSpan.FromDays(1), default);
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await buckets.ReserveAsync("t", "used-later", 1, 2, Long, default);
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await buckets.SweepIdleAsync(default));
+
+        clock.Advance(TimeSpan.FromMinutes(1)); // "idle" unused for an hour; "used-later" for half of one
+        Assert.Equal(1, await buckets.SweepIdleAsync(default));
+        Assert.Equal(2, buckets.Count);
+        // The next call starts again from the usage plan's rate, until Amazon reports its own.
+        Assert.Equal(1, (await buckets.ReserveAsync("t", "idle", 1, 2, Long, default)).Rate);
+        Assert.Equal(0.5, (await buckets.ReserveAsync("t", "used-later", 1, 2, Long, default)).Rate);
+
+        clock.Advance(TimeSpan.FromHours(2)); // "draining" unused for three hours, still paying back its queue
+        Assert.Equal(2, await buckets.SweepIdleAsync(default));
+        Assert.Equal(0.0005, (await buckets.ReserveAsync("t", "draining", 1, 2, Long, default)).Rate);
+    }
+
+    [Fact]
+    public async Task TheBackgroundSweepDropsIdleBucketsHoweverFewThereAre()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var buckets = new MemoryRateBuckets(clock);
+        await buckets.ReserveAsync("t", "reported", 1, 2, Long, default);
+        await buckets.SetRateAsync("t", "reported", 0.5, default);
+        using var sweep = new IdleBucketSweep(buckets, clock, NullLogger<IdleBucketSweep>.Instance);
+        await sweep.StartAsync(default);
+
+        clock.Advance(TimeSpan.FromMinutes(55));
+        await Task.Delay(100);
+        Assert.Equal(1, buckets.Count);
+
+        clock.Advance(TimeSpan.FromMinutes(5)); // the pass an hour after its last use
+        var waited = Stopwatch.StartNew();
+        while (buckets.Count > 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(10);
+
+        Assert.Equal(0, buckets.Count);
+        await sweep.StopAsync(default);
     }
 }

@@ -28,7 +28,7 @@ public sealed class CopyDatabaseTests(PostgresServer server) : IClassFixture<Pos
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(SqlitePath);
         Directory.Delete(_directory, recursive: true);
     }
 

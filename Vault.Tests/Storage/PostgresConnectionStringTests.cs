@@ -32,7 +32,7 @@ public sealed class PostgresConnectionStringTests
         }
         finally
         {
-            SqliteConnectionPools.Clear();
+            SqliteDatabase.ClearPool(Path.Combine(directory, "vault.db"));
             if (Directory.Exists(directory))
             {
                 Directory.Delete(directory, recursive: true);
@@ -99,10 +99,5 @@ public sealed class PostgresConnectionStringTests
         Assert.Contains("VAULT_DATABASE", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", VaultStoreFactory.Describe(database), StringComparison.Ordinal);
-    }
-
-    private static class SqliteConnectionPools
-    {
-        public static void Clear() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -19,7 +19,7 @@ public sealed class SqlitePreparedReadsTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(DatabasePath);
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;

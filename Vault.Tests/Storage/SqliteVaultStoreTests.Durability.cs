@@ -37,10 +37,7 @@ public sealed partial class SqliteVaultStoreTests
         await store.DeleteConnectionsAsync("tenant-a", "A1SELLER", ApiNames.SpApi, Audit(action: "connection.deleted"));
 
         AssertNoWindowOf(blob);
-        // No file is no bytes too: a parallel test's harness may close this store's connections (ClearAllPools is process-wide),
-        // and SQLite deletes the WAL when its last connection closes.
-        var wal = new FileInfo(DatabasePath + "-wal");
-        Assert.Equal(0, wal.Exists ? wal.Length : 0);
+        Assert.Equal(0, new FileInfo(DatabasePath + "-wal").Length);
     }
 
     [Fact]
@@ -190,18 +187,9 @@ public sealed partial class SqliteVaultStoreTests
 
     private static byte[] ReadShared(string path)
     {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            return copy.ToArray();
-        }
-        catch (FileNotFoundException)
-        {
-            // The -wal went away between the listing and the read: its last connection closed (a harness of a parallel test
-            // disposing calls SqliteConnection.ClearAllPools, which is process-wide). A file that is gone holds nothing.
-            return [];
-        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 }

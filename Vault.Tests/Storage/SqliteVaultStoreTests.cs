@@ -16,7 +16,7 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(DatabasePath);
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
@@ -65,6 +65,24 @@ public sealed partial class SqliteVaultStoreTests : VaultStoreContract, IAsyncLi
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal(DatabasePath, store.FilePath);
+    }
+
+    /// <summary>What every test's cleanup does for its own database, while other tests (run in parallel) use theirs.</summary>
+    [Fact]
+    public async Task ClearingAnotherDatabasesPoolLeavesThisStoresConnectionsAndItsWalAlone()
+    {
+        await using var store = await CreateSqliteStoreAsync();
+        await store.UpsertConnectionAsync(Connection(), Audit());
+        var other = Path.Combine(_directory, "other", "vault.db");
+        await using (var otherStore = new SqliteVaultStore(other))
+        {
+            await otherStore.MigrateAsync();
+        }
+
+        SqliteDatabase.ClearPool(other);
+
+        // The store's idle pooled connection is still open: closing the last one would have checkpointed and deleted the WAL.
+        Assert.True(new FileInfo(DatabasePath + "-wal").Length > 0, "the store's WAL should still hold its write");
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class VaultHarness : IAsyncDisposable
         await _vault.StopAsync();
         await _vault.DisposeAsync();
         await Simulator.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Vault.Storage.Sqlite.SqliteDatabase.ClearPool(DatabasePath);
         AuditDump.Capture(DatabasePath);
         _logs?.Dispose();
         try
