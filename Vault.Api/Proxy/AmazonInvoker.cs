@@ -97,8 +97,17 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
         if (!IsRepeatable(request) || args.AttemptNumber >= RetryAttempts)
             return false;
         // The wait is here, not in the retry's delay, so that a retry abandoned while it waits gives its token back.
-        if (!await pacing.WaitForRetryAsync(ticket, RetryAfter(response) ?? TimeSpan.Zero, args.Context.CancellationToken))
-            return false;
+        try
+        {
+            if (!await pacing.WaitForRetryAsync(ticket, RetryAfter(response) ?? TimeSpan.Zero, args.Context.CancellationToken))
+                return false;
+        }
+        catch (OperationCanceledException)
+        {
+            // Polly disposes an answer it retries or returns; this one it will do neither with (its body holds a connection).
+            response.Dispose();
+            throw;
+        }
         args.Context.Properties.Set(PacedRetryWait, TimeSpan.Zero);
         return true;
     }
