@@ -11,7 +11,7 @@ namespace Vault.Api.Pacing;
 /// served) up to the caller's <see cref="MaxWait"/>, or is answered 429 <c>rate_limited</c> at once without calling
 /// Amazon. Amazon's answers keep the estimate honest: its 429 empties the bucket, and a rate it reports in
 /// <c>x-amzn-RateLimit-Limit</c> replaces the default. A retry after Amazon's 429 takes its token from the same bucket
-/// (AmazonInvoker asks <see cref="RetryWaitAsync"/>), within what is left of the caller's wait.
+/// (AmazonInvoker waits in <see cref="WaitForRetryAsync"/>), within what is left of the caller's wait.
 /// </summary>
 public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, TimeProvider time, VaultOptions options)
 {
@@ -100,20 +100,34 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
 
     /// <summary>
     /// A retry after Amazon's 429 waits its turn for a token like any call, and at least as long as Amazon asked
-    /// (Retry-After): the wait, or null when that is past the ticket's deadline (then there is no retry, and Amazon's 429
-    /// goes back to the caller).
+    /// (Retry-After). True once the wait is over and the retry may go; false when the token would come past the ticket's
+    /// deadline (then there is no retry, and Amazon's 429 goes back to the caller). A retry whose wait is cancelled (the
+    /// caller went away, or the total timeout struck) gives its token back, as a waiting call does.
     /// </summary>
-    public async Task<TimeSpan?> RetryWaitAsync(Ticket ticket, TimeSpan amazonAsked, CancellationToken ct)
+    public async Task<bool> WaitForRetryAsync(Ticket ticket, TimeSpan amazonAsked, CancellationToken ct)
     {
         var left = ticket.RetryDeadline - time.GetUtcNow();
         if (amazonAsked > left)
-            return null;
+            return false;
         var reservation = await buckets.ReserveAsync(ticket.Tenant, ticket.Bucket, ticket.Operation.Rate, ticket.Operation.Burst,
             left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
         if (!reservation.Granted)
-            return null;
+            return false;
+        var wait = reservation.Wait > amazonAsked ? reservation.Wait : amazonAsked;
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(wait, time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await buckets.ReleaseAsync(ticket.Tenant, ticket.Bucket, CancellationToken.None);
+                throw;
+            }
+        }
         metrics.Granted(ticket.Operation.Name, reservation.Wait);
-        return reservation.Wait > amazonAsked ? reservation.Wait : amazonAsked;
+        return true;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -24,7 +24,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
 
     private const int RetryAttempts = 4;
 
-    /// <summary>The wait for a paced retry's token, decided when the retry was: its delay.</summary>
+    /// <summary>Set for a paced retry, which waited for its token in the predicate: no delay after that.</summary>
     private static readonly ResiliencePropertyKey<TimeSpan?> PacedRetryWait = new("vault.pacing.retry-wait");
 
     public HttpMessageInvoker Invoker { get; } = new(handlers.CreateHandler(ClientName), disposeHandler: false);
@@ -96,9 +96,20 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
         // Amazon's bucket is empty: the retry queues for a token like any call, within what is left of the caller's wait.
         if (!IsRepeatable(request) || args.AttemptNumber >= RetryAttempts)
             return false;
-        var wait = await pacing.RetryWaitAsync(ticket, RetryAfter(response) ?? TimeSpan.Zero, args.Context.CancellationToken);
-        args.Context.Properties.Set(PacedRetryWait, wait);
-        return wait is not null;
+        // The wait is here, not in the retry's delay, so that a retry abandoned while it waits gives its token back.
+        try
+        {
+            if (!await pacing.WaitForRetryAsync(ticket, RetryAfter(response) ?? TimeSpan.Zero, args.Context.CancellationToken))
+                return false;
+        }
+        catch (OperationCanceledException)
+        {
+            // Polly disposes an answer it retries or returns; this one it will do neither with (its body holds a connection).
+            response.Dispose();
+            throw;
+        }
+        args.Context.Properties.Set(PacedRetryWait, TimeSpan.Zero);
+        return true;
     }
 
     private static bool IsRepeatable(HttpRequestMessage? request) =>

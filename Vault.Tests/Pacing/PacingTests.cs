@@ -216,6 +216,46 @@ public class PacingTests
     }
 
     [Fact]
+    public async Task ARetryAbandonedWhileItWaitsForItsTokenGivesTheTokenBack()
+    {
+        var clock = new WatchedClock();
+        await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var first = await CallAsync(vault, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's 1/s
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+        using var abandon = new CancellationTokenSource();
+        var abandoned = CallAsync(vault, seeded.Secret, ct: abandon.Token);
+        Assert.Equal(TimeSpan.FromSeconds(1.1), await clock.NextWaitAsync()); // its retry holds the next token
+
+        await abandon.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        HttpResponseMessage? taken = null;
+        for (var attempt = 0; attempt < 100 && taken is null; attempt++)
+        {
+            // While the retry's token is held the next is 2.1 s away, past this call's 1.5 s: refused. Once given back, 1.1 s.
+            var call = CallAsync(vault, seeded.Secret, "1.5");
+            while (!call.IsCompleted && !clock.TryTakeWait(out _))
+                await Task.Delay(10);
+            if (call.IsCompleted)
+            {
+                using var refused = await call;
+                Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+                await Task.Delay(50);
+                continue;
+            }
+            clock.Advance(TimeSpan.FromSeconds(1.1));
+            taken = await call;
+        }
+
+        Assert.NotNull(taken);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.Equal(1100, WaitedMs(taken));
+        Assert.Equal(3, AmazonCalls(vault)); // the first, the 429, and the call that took the token back: no retry went
+        taken.Dispose();
+    }
+
+    [Fact]
     public async Task ARateAmazonAnnouncesInXAmznRateLimitLimitIsFollowed()
     {
         var clock = new WatchedClock();
