@@ -56,6 +56,39 @@ public class PacingTests
         Assert.True(done(), what);
     }
 
+    /// <summary>
+    /// Calls until one waits for a token instead of being refused (the vault hears of a disconnect a moment later; until
+    /// then the abandoned place is still held), lets the wait pass and returns that call's answer.
+    /// </summary>
+    private static async Task<HttpResponseMessage> TakeTheReleasedTokenAsync(VaultHarness vault, WatchedClock clock, string secret, string maxWait, TimeSpan wait)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var call = CallAsync(vault, secret, maxWait);
+            while (!call.IsCompleted && !clock.TryTakeWait(out _))
+                await Task.Delay(10);
+            if (!call.IsCompleted)
+            {
+                clock.Advance(wait);
+                return await call;
+            }
+            using var refused = await call;
+            Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException("the abandoned token never came back");
+    }
+
+    /// <summary>Seeds seller-1, makes a first call (the vault learns Amazon's rate) and has Amazon answer the next attempt 429.</summary>
+    private static async Task<string> SeedAndThrottleNextCallAsync(VaultHarness vault)
+    {
+        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
+        using (var first = await CallAsync(vault, seeded.Secret))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+        return seeded.Secret;
+    }
+
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("code", out var code) ? code.GetString() : null;
 
@@ -169,14 +202,11 @@ public class PacingTests
     {
         var clock = new WatchedClock();
         await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
-        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
-        using (var first = await CallAsync(vault, seeded.Secret))
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's 1/s
-        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+        var secret = await SeedAndThrottleNextCallAsync(vault);
 
-        var throttled = CallAsync(vault, seeded.Secret);
+        var throttled = CallAsync(vault, secret);
         var retryWait = await clock.NextWaitAsync();
-        using var behind = await CallAsync(vault, seeded.Secret, "0");
+        using var behind = await CallAsync(vault, secret, "0");
         clock.Advance(retryWait);
         using var retried = await throttled;
 
@@ -194,13 +224,10 @@ public class PacingTests
     {
         var clock = new WatchedClock();
         await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
-        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
-        using (var first = await CallAsync(vault, seeded.Secret))
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+        var secret = await SeedAndThrottleNextCallAsync(vault);
 
         // The next token is 1.1 s away, the caller waits at most 1 s. Any wait the vault starts is let pass.
-        var call = CallAsync(vault, seeded.Secret, "1");
+        var call = CallAsync(vault, secret, "1");
         for (var i = 0; i < 3000 && !call.IsCompleted; i++)
         {
             if (clock.TryTakeWait(out var wait))
@@ -220,39 +247,19 @@ public class PacingTests
     {
         var clock = new WatchedClock();
         await using var vault = await StartAsync(clock, orders: new RateLimit(1, 20));
-        var seeded = await Seed.ConnectionAsync(vault, "seller-1");
-        using (var first = await CallAsync(vault, seeded.Secret))
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the vault learns Amazon's 1/s
-        vault.Simulator.State.Faults.Add(new FaultSpec(Host: SpHost, Next: [JsonSerializer.SerializeToElement(429)]));
+        var secret = await SeedAndThrottleNextCallAsync(vault);
         using var abandon = new CancellationTokenSource();
-        var abandoned = CallAsync(vault, seeded.Secret, ct: abandon.Token);
+        var abandoned = CallAsync(vault, secret, ct: abandon.Token);
         Assert.Equal(TimeSpan.FromSeconds(1.1), await clock.NextWaitAsync()); // its retry holds the next token
 
         await abandon.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        HttpResponseMessage? taken = null;
-        for (var attempt = 0; attempt < 100 && taken is null; attempt++)
-        {
-            // While the retry's token is held the next is 2.1 s away, past this call's 1.5 s: refused. Once given back, 1.1 s.
-            var call = CallAsync(vault, seeded.Secret, "1.5");
-            while (!call.IsCompleted && !clock.TryTakeWait(out _))
-                await Task.Delay(10);
-            if (call.IsCompleted)
-            {
-                using var refused = await call;
-                Assert.Equal((HttpStatusCode)429, refused.StatusCode);
-                await Task.Delay(50);
-                continue;
-            }
-            clock.Advance(TimeSpan.FromSeconds(1.1));
-            taken = await call;
-        }
+        // While the retry's token is held the next is 2.1 s away, past this call's 1.5 s: refused. Once given back, 1.1 s.
+        using var taken = await TakeTheReleasedTokenAsync(vault, clock, secret, "1.5", TimeSpan.FromSeconds(1.1));
 
-        Assert.NotNull(taken);
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
         Assert.Equal(1100, WaitedMs(taken));
         Assert.Equal(3, AmazonCalls(vault)); // the first, the 429, and the call that took the token back: no retry went
-        taken.Dispose();
     }
 
     [Fact]
@@ -307,30 +314,12 @@ public class PacingTests
         using var behind = await CallAsync(vault, seeded.Secret, "60"); // two minutes away: refused
         await abandon.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        HttpResponseMessage? taken = null;
-        for (var attempt = 0; attempt < 100 && taken is null; attempt++)
-        {
-            // The vault hears of the disconnect a moment later; until then the place is still held and a call is refused.
-            var call = CallAsync(vault, seeded.Secret, "60");
-            while (!call.IsCompleted && !clock.TryTakeWait(out _))
-                await Task.Delay(10);
-            if (call.IsCompleted)
-            {
-                using var refused = await call;
-                Assert.Equal((HttpStatusCode)429, refused.StatusCode);
-                await Task.Delay(50);
-                continue;
-            }
-            clock.Advance(TimeSpan.FromSeconds(60));
-            taken = await call;
-        }
+        using var taken = await TakeTheReleasedTokenAsync(vault, clock, seeded.Secret, "60", TimeSpan.FromSeconds(60));
 
         Assert.Equal((HttpStatusCode)429, behind.StatusCode);
-        Assert.NotNull(taken);
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
         Assert.InRange(WaitedMs(taken), 59_950, 60_000);
         Assert.Equal(21, AmazonCalls(vault));
-        taken.Dispose();
     }
 
     [Fact]
