@@ -25,7 +25,19 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
     /// a token: the caller's <see cref="MaxWait"/> from when it asked, and no later than leaves a retried attempt its full
     /// time within the total timeout.
     /// </summary>
-    public sealed record Ticket(string Tenant, string Bucket, PacedOperation Operation, double Rate, DateTimeOffset RetryDeadline);
+    public sealed record Ticket(string Tenant, string Bucket, PacedOperation Operation, double Rate, DateTimeOffset RetryDeadline)
+    {
+        private long _waitedTicks;
+
+        /// <summary>How long the vault held the call for tokens: its first attempt's wait and its retries'.</summary>
+        public TimeSpan Waited => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
+
+        internal void AddWait(TimeSpan wait) => Interlocked.Add(ref _waitedTicks, wait.Ticks);
+    }
+
+    /// <summary>The <see cref="WaitHeader"/> value: whole milliseconds, rounded up.</summary>
+    public static string WaitHeaderValue(TimeSpan waited) =>
+        ((long)Math.Ceiling(waited.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Where the ticket rides on the request to Amazon, for the retries in the HTTP pipeline.</summary>
     public static readonly HttpRequestOptionsKey<Ticket> TicketKey = new("vault.pacing.ticket");
@@ -64,7 +76,8 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
                 await buckets.ReleaseAsync(ticket.Tenant, ticket.Bucket, CancellationToken.None);
                 return (null, Results.Empty);
             }
-            context.Response.Headers[WaitHeader] = ((long)Math.Ceiling(reservation.Wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            ticket.AddWait(reservation.Wait);
+            context.Response.Headers[WaitHeader] = WaitHeaderValue(reservation.Wait);
         }
         metrics.Granted(operation.Name, reservation.Wait);
         return (ticket, null);
@@ -125,6 +138,7 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
                 await buckets.ReleaseAsync(ticket.Tenant, ticket.Bucket, CancellationToken.None);
                 throw;
             }
+            ticket.AddWait(wait);
         }
         metrics.Granted(ticket.Operation.Name, reservation.Wait);
         return true;

@@ -46,6 +46,9 @@ public sealed class AmazonTransformer(Uri target, AmazonApi api, string accessTo
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // Amazon has no business setting cookies on the vault's origin.
         httpContext.Response.Headers.Remove("Set-Cookie");
+        // The lead-in set the first attempt's wait; a paced retry after Amazon's 429 may have waited too.
+        if (ticket is { Waited: var waited } && waited > TimeSpan.Zero)
+            httpContext.Response.Headers[Pacing.AmazonPacing.WaitHeader] = Pacing.AmazonPacing.WaitHeaderValue(waited);
         return proceed;
     }
 }

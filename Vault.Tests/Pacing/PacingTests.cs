@@ -215,6 +215,7 @@ public class PacingTests
         Assert.Equal((HttpStatusCode)429, behind.StatusCode);
         Assert.Equal("rate_limited", await CodeAsync(behind));
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1100, WaitedMs(retried)); // the call itself did not wait; its retry did
         Assert.Equal(3, AmazonCalls(vault));
         Assert.Equal(1, AmazonCalls(vault, 429));
     }
