@@ -12,7 +12,7 @@ return name switch
     "kdf" => await KdfBenchmark.RunAsync(Arg(1, Path.Combine(AppContext.BaseDirectory, "kdf-node.js")), rounds: 5, iterations: 20),
     "seed" => await Seeding.RunAsync(vault: args[1], simulator: args[2], count: Int(3, 1000), output: args[4]),
     "latency" => await ConstantRate.RunAsync(BenchState.Load(args[1]), rate: Int(2, 500), seconds: Dbl(3, 10), warmupSeconds: Dbl(4, 2), rounds: Int(5, 2),
-        again: args.Length > 6 && args[6] == "again"),
+        again: args.Length > 6 && args[6] == "again", bare: args.Length > 6 && args[6].StartsWith("bare=", StringComparison.Ordinal) ? args[6][5..] : null),
     "cold" => await ColdBenchmarks.ColdAsync(BenchState.Load(args[1]), from: Int(2, 0), count: Int(3, 200), concurrency: Int(4, 16)),
     "flood" => await ColdBenchmarks.FloodAsync(BenchState.Load(args[1]), count: Int(2, 1000), pid: Int(3, 0)),
     "bare-proxy" => await BareProxy.RunAsync(url: args[1], target: args[2], accessToken: args[3]),
@@ -29,7 +29,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Vault.Bench kdf [path/to/kdf-node.js]
                Vault.Bench seed <vault-url> <simulator-url> <cold-sellers> <state.json>   (JWT_SECRET in the environment)
-               Vault.Bench latency <state.json> [rate=500] [seconds=10] [warmup-seconds=2] [rounds=2] [again: direct in both places]
+               Vault.Bench latency <state.json> [rate=500] [seconds=10] [warmup-seconds=2] [rounds=2] [again (direct in both places) | bare=<url> (the bare forwarder in the vault's place)]
                Vault.Bench cold <state.json> [from=0] [count=200] [concurrency=16]
                Vault.Bench flood <state.json> [count=1000] <vault-pid>
                Vault.Bench bare-proxy <listen-url> <target-base-url> <access-token>
