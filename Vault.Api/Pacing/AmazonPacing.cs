@@ -104,7 +104,7 @@ public sealed class AmazonPacing(IRateBuckets buckets, PacingMetrics metrics, Ti
     }
 
     /// <summary>The one rate in x-amzn-RateLimit-Limit, read without validating or copying the header (it is on every answer).</summary>
-    private static double? ReportedRate(HttpResponseMessage response) =>
+    public static double? ReportedRate(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues(AmazonRateHeader, out var values) && values.Count == 1
         && double.TryParse(values.ToString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate)
         && double.IsFinite(rate) && rate > 0

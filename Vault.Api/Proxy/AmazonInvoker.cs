@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -25,7 +24,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
     private const int RetryAttempts = 4;
 
     /// <summary>Set for a paced retry, which waited for its token in the predicate: no delay after that.</summary>
-    private static readonly ResiliencePropertyKey<TimeSpan?> PacedRetryWait = new("vault.pacing.retry-wait");
+    private static readonly ResiliencePropertyKey<bool> PacedRetryWaited = new("vault.pacing.retry-waited");
 
     public HttpMessageInvoker Invoker { get; } = new(handlers.CreateHandler(ClientName), disposeHandler: false);
 
@@ -68,7 +67,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             Delay = TimeSpan.FromMilliseconds(100),
             MaxDelay = MaxRetryWait,
             ShouldHandle = args => ShouldRetryAsync(args, pacing),
-            DelayGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(PacedRetryWait, null) ?? AmazonAskedWait(args.Outcome.Result)),
+            DelayGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(PacedRetryWaited, false) ? TimeSpan.Zero : AmazonAskedWait(args.Outcome.Result)),
         });
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
@@ -87,7 +86,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
         var request = args.Context.GetRequestMessage();
         if (request is null || !request.Options.TryGetValue(AmazonPacing.TicketKey, out var ticket))
             return IsRetryable(request, args.Outcome);
-        args.Context.Properties.Set(PacedRetryWait, null);
+        args.Context.Properties.Set(PacedRetryWaited, false);
         if (args.Outcome.Result is not { } response)
             return IsRetryable(request, args.Outcome);
         await pacing.ObserveAsync(ticket, response);
@@ -108,7 +107,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             response.Dispose();
             throw;
         }
-        args.Context.Properties.Set(PacedRetryWait, TimeSpan.Zero);
+        args.Context.Properties.Set(PacedRetryWaited, true);
         return true;
     }
 
@@ -136,8 +135,7 @@ public sealed class AmazonInvoker(IHttpMessageHandlerFactory handlers)
             return null;
         if (RetryAfter(response) is { } retryAfter)
             return retryAfter;
-        if ((int)response.StatusCode == 429 && response.Headers.TryGetValues("x-amzn-RateLimit-Limit", out var values)
-            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0)
+        if ((int)response.StatusCode == 429 && AmazonPacing.ReportedRate(response) is { } rate)
             return TimeSpan.FromSeconds(1 / rate);
         return null;
     }
